@@ -1,0 +1,1 @@
+"""Chat platform adapters: the only place that imports a chat SDK (one package each)."""

@@ -1,0 +1,46 @@
+"""Runtime settings, read from `WHISTLE_*` environment variables.
+
+Built once by the command line (never at import time) and passed down, so tests construct
+`Settings(...)` directly and importing a module never needs production secrets.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import Field, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_FILE = "whistle.db"
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="WHISTLE_", extra="ignore")
+
+    home: Path = Field(
+        default_factory=Path.cwd,
+        description="Working folder: the default SQLite database and trained models live here.",
+    )
+    database_url: str | None = Field(
+        default=None,
+        description="SQLAlchemy async URL; default sqlite+aiosqlite:///$WHISTLE_HOME/whistle.db.",
+    )
+    log_level: str = Field(default="WARNING", description="Python logging level name.")
+
+    @field_validator("log_level")
+    @classmethod
+    def _known_level(cls, value: str) -> str:
+        level = value.upper()
+        if level not in {"DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"}:
+            msg = f"WHISTLE_LOG_LEVEL={value!r} 无效，应为 DEBUG/INFO/WARNING/ERROR/CRITICAL"
+            raise ValueError(msg)
+        return level
+
+    @property
+    def effective_database_url(self) -> str:
+        """The configured URL, or the embedded SQLite file inside `home`."""
+        if self.database_url:
+            return self.database_url
+        return f"sqlite+aiosqlite:///{(self.home / DEFAULT_DATABASE_FILE).resolve()}"

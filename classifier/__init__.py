@@ -1,0 +1,1 @@
+"""Text → responsibility-list item and department. Synchronous; no database, no chat."""

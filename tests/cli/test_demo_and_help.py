@@ -1,0 +1,69 @@
+"""The first README command and the help an official reads, run as real processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+WHISTLE = [sys.executable, "-c", "from bot.cli import main; main()"]
+
+
+def whistle(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("WHISTLE_")}
+    environment |= {"WHISTLE_HOME": str(home), "COLUMNS": "120", **env}
+    return subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [*WHISTLE, *args],
+        capture_output=True,
+        text=True,
+        env=environment,
+        timeout=120,
+        check=False,
+    )
+
+
+def test_demo_creates_database_in_home_and_is_repeatable(tmp_path: Path) -> None:
+    first = whistle("demo", home=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert (tmp_path / "whistle.db").is_file()
+    assert "清河县" in first.stdout
+    assert "第 1 版" in first.stdout
+    again = whistle("demo", "--json", home=tmp_path)
+    assert again.returncode == 0, again.stderr
+    holdings = json.loads(again.stdout)
+    assert holdings["list_version"] == 1
+    assert holdings["items"] == 127
+    assert holdings["townships"] == 8
+    assert holdings["villages"] == 50
+    assert sum(holdings["departments"].values()) == 29
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ((), "吹哨 Whistle"),
+        (("--help",), "初次使用请运行 whistle demo"),
+        (("import-list", "--help"), "先完整校验"),
+        (("list", "show", "--help"), "事项编码"),
+        (("db", "upgrade", "--help"), "升级"),
+        (("demo", "--help"), "清河县"),
+    ],
+)
+def test_help_is_in_chinese(tmp_path: Path, args: tuple[str, ...], expected: str) -> None:
+    result = whistle(*args, home=tmp_path)
+    output = result.stdout + result.stderr
+    assert expected in output
+    assert "Options" not in output
+    if args:
+        assert "选项" in output
+
+
+def test_bad_environment_is_one_clear_line(tmp_path: Path) -> None:
+    result = whistle("demo", home=tmp_path, WHISTLE_LOG_LEVEL="LOUD")
+    assert result.returncode == 1
+    assert "WHISTLE_LOG_LEVEL" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,70 @@
+"""Shared fixtures: a fresh database per test, on a SQLite file and on real PostgreSQL.
+
+PostgreSQL runs when WHISTLE_TEST_POSTGRES_URL is set (`.ci/run` sets it); each test gets a
+database of its own, created from that URL's server and dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from uuid import uuid4
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.engine import make_url
+
+from models import schema
+from models.db import make_engine
+
+POSTGRES_ENV = "WHISTLE_TEST_POSTGRES_URL"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEMO_COUNTY = REPO_ROOT / "data" / "county-demo"
+
+
+async def _postgres_admin(url: str, statement: str) -> None:
+    engine = make_engine(url, isolation_level="AUTOCOMMIT")
+    try:
+        async with engine.connect() as connection:
+            await connection.execute(text(statement))
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """An empty database (no schema) on each dialect."""
+    if request.param == "sqlite":
+        yield f"sqlite+aiosqlite:///{tmp_path / 'whistle.db'}"
+        return
+    server = os.environ.get(POSTGRES_ENV)
+    if not server:
+        pytest.skip(f"{POSTGRES_ENV} is not set")
+    name = f"whistle_test_{uuid4().hex[:16]}"
+    asyncio.run(_postgres_admin(server, f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(server).set(database=name).render_as_string(hide_password=False)
+    finally:
+        asyncio.run(_postgres_admin(server, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+async def _upgrade(url: str) -> None:
+    engine = make_engine(url)
+    try:
+        await schema.upgrade(engine)
+    finally:
+        await engine.dispose()
+
+
+@pytest.fixture
+def migrated_url(database_url: str) -> str:
+    """A database at the current schema revision, still empty of data."""
+    asyncio.run(_upgrade(database_url))
+    return database_url
+
+
+@pytest.fixture
+def demo_county() -> Path:
+    return DEMO_COUNTY
