@@ -1,7 +1,7 @@
 """Cases, their append-only event log, and ratings.
 
 The status column is only ever changed through `models.lifecycle.transition`; every change
-and every message that touched a case is a `CaseEvent` row, and those rows are never updated
+and every message that touched a case is a `CaseEventRecord` row, and those rows are never updated
 or deleted (see the guard at the bottom of this module).
 """
 
@@ -104,7 +104,7 @@ class Case(Base):
     __mapper_args__ = {"version_id_col": row_version}  # noqa: RUF012
 
 
-class CaseEvent(Base):
+class CaseEventRecord(Base):
     """One entry of a case's audit log. Append-only: corrections are new events."""
 
     __tablename__ = "case_events"
@@ -142,8 +142,10 @@ class AppendOnlyViolation(RuntimeError):
     """Raised when code tries to change or delete an audit-log row."""
 
 
-@event.listens_for(CaseEvent, "before_update")
-@event.listens_for(CaseEvent, "before_delete")
-def _refuse_audit_change(_mapper: Mapper[Any], _connection: Connection, target: CaseEvent) -> None:
+@event.listens_for(CaseEventRecord, "before_update")
+@event.listens_for(CaseEventRecord, "before_delete")
+def _refuse_audit_change(
+    _mapper: Mapper[Any], _connection: Connection, target: CaseEventRecord
+) -> None:
     msg = f"case event {target.id} is append-only: record a new event instead"
     raise AppendOnlyViolation(msg)

@@ -295,9 +295,7 @@ TRANSITIONS: tuple[Transition, ...] = (
         {_C.RESOLVE: _A.EXTEND},
     ),
     _row(_S.ACCEPTED, _E.REFUSE_EXTENSION, _S.ACCEPTED, [_R.DISPATCHER]),
-    _row(
-        _S.ACCEPTED, _E.REQUEST_INFO, _S.NEEDS_INFO, [_R.LIAISON], {_C.RESOLVE: _A.PAUSE}
-    ),
+    _row(_S.ACCEPTED, _E.REQUEST_INFO, _S.NEEDS_INFO, [_R.LIAISON], {_C.RESOLVE: _A.PAUSE}),
     _row(_S.ACCEPTED, _E.RETURN, _S.RETURNED, [_R.LIAISON], {_C.RESOLVE: _A.PAUSE}),
     _row(
         _S.ACCEPTED,
@@ -373,8 +371,8 @@ class InvalidTransition(CaseError):
             "、".join(_quoted(e.label, e.value) for e in possible) if possible else "无（终态）"
         )
         super().__init__(
-            f"事件{_quoted(event.label, event.value)}不能在状态"
-            f"{_quoted(status.label, status.value)}下执行；该状态允许：{listed}"
+            f"事件{_quoted(event.label, event.value)} 不能在状态"
+            f"{_quoted(status.label, status.value)} 下执行；该状态允许：{listed}"
         )
 
 
@@ -388,8 +386,8 @@ class RoleNotAllowed(CaseError):
         permitted = _BY_SOURCE_AND_EVENT[status, event].roles
         listed = "、".join(r.label for r in Role if r in permitted)
         super().__init__(
-            f"角色{_quoted(role.label, role.value)}无权在状态"
-            f"{_quoted(status.label, status.value)}下执行"
+            f"角色{_quoted(role.label, role.value)} 无权在状态"
+            f"{_quoted(status.label, status.value)} 下执行"
             f"{_quoted(event.label, event.value)}；可执行的角色：{listed}"
         )
 

@@ -21,8 +21,8 @@ T = TypeVar("T")
 EXIT_INVALID_INPUT = 1
 EXIT_DATABASE_NOT_READY = 3
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
 
 
 class CliError(Exception):

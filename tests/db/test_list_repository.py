@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
-from models.case import AppendOnlyViolation, Case, CaseEvent
+from models.case import AppendOnlyViolation, Case, CaseEventRecord
 from models.db import make_engine, make_sessionmaker
 from models.lifecycle import CaseStatus, Role
 from models.list_source import ListContent, load_list_source
@@ -162,7 +162,7 @@ async def test_case_events_are_append_only(
         session.add(case)
         await session.flush()
         session.add(
-            CaseEvent(
+            CaseEventRecord(
                 case_id=case.id,
                 actor_role=Role.SYSTEM,
                 kind="reported",
@@ -170,13 +170,13 @@ async def test_case_events_are_append_only(
             )
         )
     async with sessions() as session:
-        event = await session.scalar(select(CaseEvent))
+        event = await session.scalar(select(CaseEventRecord))
         assert event is not None
         event.kind = "edited"
         with pytest.raises(AppendOnlyViolation):
             await session.flush()
         await session.rollback()
-        event = await session.scalar(select(CaseEvent))
+        event = await session.scalar(select(CaseEventRecord))
         await session.delete(event)
         with pytest.raises(AppendOnlyViolation):
             await session.flush()
