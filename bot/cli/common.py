@@ -12,6 +12,7 @@ import typer
 from pydantic import ValidationError
 from rich.console import Console
 
+from bot.database import Database
 from bot.settings import Settings
 from models.db import masked_url
 from models.schema import SchemaNotReadyError, SchemaStatus
@@ -87,3 +88,8 @@ def fail(message: str, exit_code: int = EXIT_INVALID_INPUT) -> NoReturn:
 def print_json(data: object) -> None:
     """Machine-readable output: plain JSON on stdout, never colourised or wrapped."""
     typer.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def announce_if_created(database: Database, settings: Settings) -> None:
+    if database.created:
+        err.print(f"已新建内置数据库：{describe_database(settings)}")

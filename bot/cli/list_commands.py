@@ -13,6 +13,7 @@ from rich.table import Table
 from bot.cli.common import (
     EXIT_INVALID_INPUT,
     CliError,
+    announce_if_created,
     err,
     load_settings,
     out,
@@ -53,6 +54,7 @@ def import_list(
 
 async def _import(settings: Settings, content: ListContent, source: str, *, as_json: bool) -> None:
     async with open_database(settings) as database, database.sessions.begin() as session:
+        announce_if_created(database, settings)
         repository = ListRepository(session)
         outcome = await repository.import_content(content, source=source)
         holdings = await load_holdings(repository, outcome.version)
@@ -95,6 +97,7 @@ def show_item(
 
 async def _show(settings: Settings, code: str, *, as_json: bool) -> None:
     async with open_database(settings) as database, database.sessions() as session:
+        announce_if_created(database, settings)
         repository = ListRepository(session)
         version = await repository.current_version()
         if version is None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,28 @@ def test_bad_environment_is_one_clear_line(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert "WHISTLE_LOG_LEVEL" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+def test_embedded_database_is_created_on_first_import(tmp_path: Path) -> None:
+    demo_county = Path(__file__).resolve().parents[2] / "data" / "county-demo"
+    first = whistle("import-list", str(demo_county), home=tmp_path)
+    assert first.returncode == 0, first.stderr
+    assert "已新建内置数据库" in first.stderr
+    assert "127" in first.stdout
+    again = whistle("import-list", str(demo_county), home=tmp_path)
+    assert again.returncode == 0
+    assert "unchanged" in again.stdout
+    assert "已新建" not in again.stderr
+
+
+def test_embedded_database_of_another_revision_is_not_touched(tmp_path: Path) -> None:
+    assert whistle("db", "upgrade", home=tmp_path).returncode == 0
+    with sqlite3.connect(tmp_path / "whistle.db") as connection:
+        connection.execute("UPDATE alembic_version SET version_num = 'ffff0000'")
+    result = whistle("list", "show", "D01-001", home=tmp_path)
+    assert result.returncode == 3
+    assert "比本程序新" in result.stderr
+    with sqlite3.connect(tmp_path / "whistle.db") as connection:
+        assert connection.execute("SELECT version_num FROM alembic_version").fetchone() == (
+            "ffff0000",
+        )
