@@ -128,7 +128,7 @@ def validate(raw: RawSource) -> ListContent | list[ImportProblem]:
         known = departments if "departments" in tables else None
         items = _items(_Collector(tables["responsibility_list"], problems), known)
     if problems:
-        return problems
+        return _in_reading_order(problems)
     return ListContent(departments=departments, townships=townships, items=items)
 
 
@@ -137,6 +137,12 @@ _COLUMNS = {
     "townships": TOWNSHIP_COLUMNS,
     "responsibility_list": ITEM_COLUMNS,
 }
+
+
+def _in_reading_order(problems: list[ImportProblem]) -> list[ImportProblem]:
+    """Per file in the order met, file-level problems first, then by row: how one fixes them."""
+    sources = list(dict.fromkeys(problem.source for problem in problems))
+    return sorted(problems, key=lambda p: (sources.index(p.source), p.row or 0))
 
 
 def _check_columns(

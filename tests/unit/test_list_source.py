@@ -179,3 +179,14 @@ def test_content_hash_ignores_layout_but_not_content(editable: Path) -> None:
     changed = load_list_source(editable)
     assert isinstance(changed, ListContent)
     assert changed.content_hash() != before.content_hash()
+
+
+def test_problems_come_in_row_order(editable: Path) -> None:
+    set_cell(editable, "responsibility_list", "D09-002", "resolve_days", "五")
+    rows = read_rows(editable, "responsibility_list")
+    rows[20]["code"] = rows[10]["code"]
+    rows[5]["kind"] = "其他"
+    write_rows(editable, "responsibility_list", rows)
+    found = [problem.row for problem in problems_of(editable)]
+    assert found == sorted(found)
+    assert len(found) == 3
