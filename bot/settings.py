@@ -28,6 +28,21 @@ class Settings(BaseSettings):
         description="SQLAlchemy async URL; default sqlite+aiosqlite:///$WHISTLE_HOME/whistle.db.",
     )
     log_level: str = Field(default="WARNING", description="Python logging level name.")
+    model_dir: Path | None = Field(
+        default=None, description="Trained classifier folder; default $WHISTLE_HOME/classifier."
+    )
+    abstain_min_score: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Abstain when the top item's score is below this (default: set by training).",
+    )
+    abstain_min_margin: float | None = Field(
+        default=None,
+        ge=0,
+        le=1,
+        description="Abstain when top minus runner-up is below this (default: set by training).",
+    )
 
     @field_validator("log_level")
     @classmethod
@@ -44,3 +59,7 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.home / DEFAULT_DATABASE_FILE).resolve()}"
+
+    @property
+    def effective_model_dir(self) -> Path:
+        return self.model_dir or self.home / "classifier"

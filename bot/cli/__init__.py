@@ -5,6 +5,12 @@ from __future__ import annotations
 import typer
 import typer.rich_utils
 
+from bot.cli.classifier_commands import (
+    classify_command,
+    evaluate_command,
+    train_command,
+    who_owns_command,
+)
 from bot.cli.db_commands import db_app
 from bot.cli.demo_command import demo
 from bot.cli.list_commands import import_list, list_app
@@ -25,6 +31,10 @@ app = typer.Typer(
 app.command("demo")(demo)
 app.command("import-list")(import_list)
 app.add_typer(list_app, name="list")
+app.command("train")(train_command)
+app.command("classify")(classify_command)
+app.command("who-owns")(who_owns_command)
+app.command("evaluate")(evaluate_command)
 app.add_typer(db_app, name="db")
 
 

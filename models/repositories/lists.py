@@ -223,6 +223,37 @@ class ListRepository:
         item = (await self.session.scalars(statement)).first()
         return None if item is None else _view(item)
 
+    async def items(self, version_id: int) -> list[ItemView]:
+        """Every item of a version, in list order."""
+        statement = (
+            select(ListItem)
+            .where(ListItem.version_id == version_id)
+            .order_by(ListItem.position)
+            .options(
+                selectinload(ListItem.lead_department),
+                selectinload(ListItem.cooperations).selectinload(ItemCooperation.department),
+            )
+        )
+        return [_view(item) for item in await self.session.scalars(statement)]
+
+    async def active_departments(self) -> list[Department]:
+        """Active departments with their aliases loaded."""
+        statement = (
+            select(Department)
+            .where(Department.active)
+            .order_by(Department.code)
+            .options(selectinload(Department.aliases))
+        )
+        return list(await self.session.scalars(statement))
+
+    async def place_names(self) -> list[str]:
+        """Names of active townships and their active villages."""
+        townships = await self.session.scalars(select(Township.name).where(Township.active))
+        villages = await self.session.scalars(
+            select(Village.name).join(Township).where(Village.active, Township.active)
+        )
+        return [*townships, *villages]
+
     async def codes(self, version_id: int) -> list[str]:
         statement = (
             select(ListItem.code)

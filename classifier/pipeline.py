@@ -1,0 +1,87 @@
+"""The text model: word and character n-gram TF-IDF into a calibrated linear classifier.
+
+One pipeline serves both the product (labels = list item codes) and the external benchmark
+(labels = a corpus's own classes), so a benchmark number measures the code that runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+
+import numpy as np
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.pipeline import FeatureUnion, Pipeline
+
+from classifier.tokenize import DomainTokenizer
+
+
+@dataclass(frozen=True, slots=True)
+class PipelineParams:
+    word_ngrams: tuple[int, int] = (1, 2)
+    char_ngrams: tuple[int, int] = (1, 3)
+    min_df: int = 1
+    c: float = 20.0
+    class_weight: str | None = None
+    max_iter: int = 3000
+
+    def as_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def build_pipeline(tokenizer: DomainTokenizer, params: PipelineParams) -> Pipeline:
+    words = TfidfVectorizer(
+        tokenizer=tokenizer,
+        token_pattern=None,
+        lowercase=False,
+        ngram_range=params.word_ngrams,
+        min_df=params.min_df,
+        sublinear_tf=True,
+        dtype=np.float32,
+    )
+    chars = TfidfVectorizer(
+        analyzer="char",
+        ngram_range=params.char_ngrams,
+        min_df=params.min_df,
+        sublinear_tf=True,
+        lowercase=True,
+        dtype=np.float32,
+    )
+    model = LogisticRegression(
+        C=params.c, max_iter=params.max_iter, class_weight=params.class_weight
+    )
+    return Pipeline(
+        [("features", FeatureUnion([("words", words), ("chars", chars)])), ("model", model)]
+    )
+
+
+def fit(
+    pipeline: Pipeline,
+    texts: Sequence[str],
+    labels: Sequence[str],
+    weights: Sequence[float] | None = None,
+) -> Pipeline:
+    fit_params = {} if weights is None else {"model__sample_weight": np.asarray(weights)}
+    pipeline.fit(list(texts), list(labels), **fit_params)
+    _shrink(pipeline)
+    return pipeline
+
+
+def _shrink(pipeline: Pipeline) -> None:
+    """float32 coefficients: half the memory and load time, no measurable accuracy cost."""
+    model: LogisticRegression = pipeline.named_steps["model"]
+    model.coef_ = model.coef_.astype(np.float32)
+    model.intercept_ = model.intercept_.astype(np.float32)
+
+
+def probabilities(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
+    return pipeline.predict_proba(list(texts))
+
+
+def feature_count(pipeline: Pipeline) -> int:
+    features: FeatureUnion = pipeline.named_steps["features"]
+    return sum(len(t.vocabulary_) for _, t in features.transformer_list)
+
+
+__all__ = ["PipelineParams", "build_pipeline", "feature_count", "fit", "probabilities"]
