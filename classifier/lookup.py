@@ -18,7 +18,8 @@ from classifier.catalog import Catalog, CatalogDepartment, CatalogItem
 from classifier.engine import Classifier
 from classifier.normalize import normalize
 
-_CODE = re.compile(r"\b([A-Za-z]\d{2})\s*[-－—]?\s*(\d{3})\b")
+# Chinese characters count as word characters, so \b would not separate 事项 from D03-007.
+_CODE = re.compile(r"(?<![A-Za-z0-9])([A-Za-z]\d{2})\s*[-－—]?\s*(\d{3})(?!\d)")
 _QUESTION = re.compile(
     r"(请问|问一下|想问|谁来?负责|由谁负责|谁来?管|归谁管|该谁管|找谁|找哪个部门|哪个部门(?:管|负责)?|"
     r"哪个单位(?:管|负责)?|是谁的事|是哪个部门的|管哪些事?|管什么|负责什么|负责哪些|清单|事项|"

@@ -17,7 +17,9 @@ import opencc
 MAX_CLASSIFIED_CHARS = 1000
 """Only the head of a very long message is classified: the problem is stated first."""
 
-_MENTION = re.compile(r"@[^\s@]{1,24}(?=\s|$)")
+# DingTalk puts a space after every @-mention; a mention ends the message only after content,
+# so "@东关社区门口有人占道" (no space, nothing else) is a report, not a mention.
+_MENTION = re.compile(r"@[^\s@]{1,24}\s+|(?<=\S)\s+@[^\s@]{1,24}$")
 _URL = re.compile(r"(?:https?://|www\.)[^\s\u4e00-\u9fff]+", re.IGNORECASE)
 _DINGTALK_EMOTICON = re.compile(r"\[[\u4e00-\u9fff]{1,4}\]")
 _MOBILE = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")

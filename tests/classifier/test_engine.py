@@ -1,0 +1,95 @@
+"""The trained demo classifier: routes reports, abstains on chat, treats scripts alike."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from classifier.catalog import Catalog
+from classifier.engine import Classifier, Thresholds
+from classifier.training import assemble, train
+
+
+def test_road_occupation_by_shop_goes_to_enforcement(trained: Classifier) -> None:
+    prediction = trained.predict("东关村村口电动车店把车都摆到人行道上了")
+    assert not prediction.abstained
+    assert prediction.top is not None
+    assert prediction.top.code == "D04-002"
+    assert prediction.top.lead_department == "县综合行政执法局"
+    assert prediction.top.cooperating_departments == ("县市场监督管理局",)
+
+
+@pytest.mark.parametrize("text", ["今天天气不错", "收到，辛苦了", "👍", "", "好的"])
+def test_chat_is_not_a_report(trained: Classifier, text: str) -> None:
+    assert trained.predict(text).abstained
+
+
+def test_traditional_classifies_like_simplified(trained: Classifier) -> None:
+    simplified = trained.predict("柳河镇河头村地里有人烧麦秸秆，浓烟很大")
+    traditional = trained.predict("柳河鎮河頭村地裡有人燒麥秸稈，濃煙很大")
+    assert traditional.normalized_text == simplified.normalized_text
+    assert traditional.items == simplified.items
+    assert simplified.top is not None
+    assert simplified.top.code == "D01-001"
+
+
+def test_voice_transcript_with_fillers_classifies(trained: Classifier) -> None:
+    prediction = trained.predict(
+        "嗯那个就是我们村那个路灯嗯晚上都不亮了好几天了然后老人出门不方便"
+    )
+    assert prediction.top is not None
+    assert prediction.top.code in {"D08-008", "D04-009"}
+
+
+def test_items_are_ranked_and_scores_are_probabilities(trained: Classifier) -> None:
+    prediction = trained.predict("河里有死猪漂着，臭得很", top=5)
+    scores = [item.score for item in prediction.items]
+    assert len(scores) == 5
+    assert scores == sorted(scores, reverse=True)
+    assert all(0 <= s <= 1 for s in scores)
+    assert prediction.items[0].code == "D08-001"
+
+
+def test_thresholds_decide_abstention(trained: Classifier) -> None:
+    text = "东关村村口电动车店把车都摆到人行道上了"
+    strict = trained.with_thresholds(replace(trained.thresholds, min_score=0.999))
+    assert strict.predict(text).abstain_reason == "low_score"
+    picky = trained.with_thresholds(replace(trained.thresholds, min_score=0.0, min_margin=0.999))
+    assert picky.predict(text, top=1).abstain_reason == "low_margin"
+    lenient = trained.with_thresholds(Thresholds(min_score=0.0, min_margin=0.0))
+    assert not lenient.predict(text).abstained
+
+
+def test_keyword_match_can_decide_a_terse_report(demo_catalog: Catalog) -> None:
+    """With a list-only model, a bare keyword still finds its item through rapidfuzz."""
+    model = train(demo_catalog, assemble(demo_catalog))
+    item = demo_catalog.item("D04-010")
+    assert item is not None
+    assert "井盖丢了" in item.keywords
+    prediction = model.predict("井盖丢了")
+    assert prediction.top is not None
+    assert prediction.top.code == "D04-010"
+    no_keywords = model.with_thresholds(replace(model.thresholds, keyword_weight=0.0))
+    assert no_keywords.predict("井盖丢了").method == "model"
+
+
+def test_huge_message_is_classified_from_its_head(trained: Classifier) -> None:
+    text = "东关社区门口电动车店把车摆到人行道上，影响通行。" + "补充说明。" * 2000
+    prediction = trained.predict(text)
+    assert prediction.top is not None
+    assert prediction.top.code == "D04-002"
+    assert len(prediction.normalized_text) > 1000
+
+
+def test_prediction_json_contract(trained: Classifier) -> None:
+    data = trained.predict("工地半夜还在打桩，吵得睡不着").as_json()
+    assert set(data) >= {"abstained", "items", "method", "normalized_text"}
+    assert set(data["items"][0]) >= {
+        "code",
+        "name",
+        "lead_department",
+        "cooperating_departments",
+        "score",
+    }
+    assert isinstance(data["items"][0]["cooperating_departments"], list)
