@@ -44,6 +44,12 @@ class Settings(BaseSettings):
         description="Abstain when top minus runner-up is below this (default: set by training).",
     )
 
+    @field_validator("database_url", "model_dir", mode="before")
+    @classmethod
+    def _empty_is_unset(cls, value: object) -> object:
+        """`WHISTLE_DATABASE_URL=` (set but empty) means the default, as shells intend."""
+        return None if isinstance(value, str) and not value.strip() else value
+
     @field_validator("log_level")
     @classmethod
     def _known_level(cls, value: str) -> str:
@@ -56,7 +62,7 @@ class Settings(BaseSettings):
     @property
     def effective_database_url(self) -> str:
         """The configured URL, or the embedded SQLite file inside `home`."""
-        if self.database_url:
+        if self.database_url is not None:
             return self.database_url
         return f"sqlite+aiosqlite:///{(self.home / DEFAULT_DATABASE_FILE).resolve()}"
 
