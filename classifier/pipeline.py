@@ -10,6 +10,8 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 
 import numpy as np
+from scipy import sparse
+from scipy.special import expit, softmax
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.pipeline import FeatureUnion, Pipeline
@@ -76,7 +78,23 @@ def _shrink(pipeline: Pipeline) -> None:
 
 
 def probabilities(pipeline: Pipeline, texts: Sequence[str]) -> np.ndarray:
-    return pipeline.predict_proba(list(texts))
+    """`pipeline.predict_proba`, without its per-call validation and joblib dispatch.
+
+    Those cost more than the arithmetic for one short message (about 1 ms of a 5 ms budget).
+    The result is the same: a fitted multinomial logistic regression's probabilities are the
+    softmax of its decision function (a test holds the two equal).
+    """
+    features: FeatureUnion = pipeline.named_steps["features"]
+    matrix = sparse.hstack(
+        [transformer.transform(texts) for _, transformer in features.transformer_list],
+        format="csr",
+    )
+    model: LogisticRegression = pipeline.named_steps["model"]
+    decision = np.asarray(matrix @ model.coef_.T) + model.intercept_
+    if decision.shape[1] == 1:  # two classes: one logit for the second class
+        positive = expit(decision[:, 0])
+        return np.column_stack([1.0 - positive, positive])
+    return softmax(decision, axis=1)
 
 
 def feature_count(pipeline: Pipeline) -> int:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import numpy as np
 import pytest
 
 from classifier.catalog import Catalog
 from classifier.engine import Classifier, Thresholds
+from classifier.pipeline import PipelineParams, build_pipeline, fit, probabilities
+from classifier.tokenize import DomainTokenizer
 from classifier.training import assemble, train
 
 
@@ -93,3 +96,20 @@ def test_prediction_json_contract(trained: Classifier) -> None:
         "score",
     }
     assert isinstance(data["items"][0]["cooperating_departments"], list)
+
+
+def test_fast_probabilities_equal_scikit_learns(trained: Classifier) -> None:
+    texts = ["东关社区门口电动车店占道", "河头村有人烧秸秆", "今天天气不错", "路灯坏了好几天"]
+    fast = probabilities(trained.pipeline, texts)
+    reference = trained.pipeline.predict_proba(texts)
+    assert np.allclose(fast, reference, atol=1e-5)
+
+
+def test_fast_probabilities_for_two_classes() -> None:
+    pipeline = fit(
+        build_pipeline(DomainTokenizer(()), PipelineParams()),
+        ["路灯坏了", "路灯不亮", "垃圾没人清", "垃圾堆满了"],
+        ["灯", "灯", "垃圾", "垃圾"],
+    )
+    texts = ["路灯坏", "垃圾多", "别的"]
+    assert np.allclose(probabilities(pipeline, texts), pipeline.predict_proba(texts), atol=1e-5)
