@@ -2,33 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from classifier.catalog import Catalog, CatalogDepartment, CatalogItem
-from models.list_source import ListContent
-from models.repositories.lists import ItemView, ListRepository
+from models.list_source import ItemRecord, ListContent
+from models.repositories.lists import ListRepository
 
 
 def catalog_from_content(content: ListContent, version_id: int | None = None) -> Catalog:
     """A catalog straight from list files (tests, benchmarks, a list not yet imported)."""
     return Catalog(
-        items=tuple(
-            CatalogItem(
-                code=r.code,
-                domain=r.domain,
-                name=r.name,
-                description=r.description,
-                kind=r.kind,
-                lead_department=r.lead_department,
-                cooperating_departments=r.cooperating_departments,
-                township_duty=r.township_duty,
-                county_duty=r.county_duty,
-                legal_basis=r.legal_basis,
-                response_hours=r.response_hours,
-                resolve_days=r.resolve_days,
-                standard=r.standard,
-                keywords=r.keywords,
-            )
-            for r in content.items
-        ),
+        items=tuple(catalog_item(record) for record in content.items),
         departments=tuple(
             CatalogDepartment(name=d.name, short_name=d.short_name, aliases=d.aliases, kind=d.kind)
             for d in content.departments
@@ -50,7 +34,7 @@ async def load_current_catalog(repository: ListRepository) -> Catalog:
     items = await repository.items(version.id)
     departments = await repository.active_departments()
     return Catalog(
-        items=tuple(_item(view) for view in items),
+        items=tuple(catalog_item(record) for record in items),
         departments=tuple(
             CatalogDepartment(
                 name=d.name,
@@ -66,20 +50,6 @@ async def load_current_catalog(repository: ListRepository) -> Catalog:
     )
 
 
-def _item(view: ItemView) -> CatalogItem:
-    return CatalogItem(
-        code=view.code,
-        domain=view.domain,
-        name=view.name,
-        description=view.description,
-        kind=view.kind,
-        lead_department=view.lead_department,
-        cooperating_departments=view.cooperating_departments,
-        township_duty=view.township_duty,
-        county_duty=view.county_duty,
-        legal_basis=view.legal_basis,
-        response_hours=view.response_hours,
-        resolve_days=view.resolve_days,
-        standard=view.standard,
-        keywords=view.keywords,
-    )
+def catalog_item(record: ItemRecord) -> CatalogItem:
+    """The classifier's copy of a list item (the classifier may not import `models`)."""
+    return CatalogItem(**asdict(record))

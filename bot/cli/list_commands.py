@@ -23,8 +23,8 @@ from bot.cli.common import (
 from bot.cli.summary import Holdings, items_table, load_holdings, organisation_line
 from bot.database import open_database
 from bot.settings import Settings
-from models.list_source import ImportProblem, ListContent, load_list_source
-from models.repositories.lists import ItemView, ListRepository
+from models.list_source import ImportProblem, ItemRecord, ListContent, load_list_source
+from models.repositories.lists import ListRepository
 
 list_app = typer.Typer(help="查看已导入的责任清单。", no_args_is_help=True)
 
@@ -108,18 +108,17 @@ async def _show(settings: Settings, code: str, *, as_json: bool) -> None:
             hint = f"；相近的编码：{'、'.join(close)}" if close else ""
             raise CliError(f"当前清单（第 {version.id} 版）中没有事项 {code}{hint}")
     if as_json:
-        print_json(item_json(item))
+        print_json(item_json(item, version.id))
     else:
-        out.print(item_table(item))
+        out.print(item_table(item, version.id))
 
 
-def item_json(item: ItemView) -> dict[str, Any]:
-    data = asdict(item)
-    data["list_version"] = data.pop("version_id")
+def item_json(item: ItemRecord, version_id: int) -> dict[str, Any]:
+    data = {**asdict(item), "list_version": version_id}
     return {key: list(value) if isinstance(value, tuple) else value for key, value in data.items()}
 
 
-def item_table(item: ItemView) -> Table:
+def item_table(item: ItemRecord, version_id: int) -> Table:
     table = Table(show_header=False, title=f"{item.code} {item.name}", title_justify="left")
     table.add_column("字段", style="bold", no_wrap=True)
     table.add_column("内容")
@@ -138,7 +137,7 @@ def item_table(item: ItemView) -> Table:
         ("办结时限", f"{item.resolve_days} 个工作日"),
         ("标准事项", "是" if item.standard else "否（非标准事项，可能需指挥中心协调）"),
         ("常见说法", "、".join(item.keywords)),
-        ("清单版本", f"第 {item.version_id} 版"),
+        ("清单版本", f"第 {version_id} 版"),
     ]
     for label, value in rows:
         table.add_row(label, value)

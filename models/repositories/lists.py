@@ -9,7 +9,7 @@ from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
-from models.list_source import TOWNSHIP_LEAD, ListContent
+from models.list_source import TOWNSHIP_LEAD, ItemRecord, ListContent
 from models.organisation import (
     Department,
     DepartmentAlias,
@@ -25,27 +25,6 @@ from models.responsibility import ItemCooperation, ItemKind, ListItem, ListVersi
 class ImportOutcome:
     version: ListVersion
     unchanged: bool
-
-
-@dataclass(frozen=True, slots=True)
-class ItemView:
-    """One list item with its departments resolved to names, ready to print or serialise."""
-
-    code: str
-    domain: str
-    name: str
-    description: str
-    kind: str
-    lead_department: str
-    cooperating_departments: tuple[str, ...]
-    township_duty: str
-    county_duty: str
-    legal_basis: tuple[str, ...]
-    response_hours: int
-    resolve_days: int
-    standard: bool
-    keywords: tuple[str, ...]
-    version_id: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,7 +184,7 @@ class ListRepository:
             villages=villages or 0,
         )
 
-    async def item(self, code: str, version_id: int | None = None) -> ItemView | None:
+    async def item(self, code: str, version_id: int | None = None) -> ItemRecord | None:
         """An item of the given version (default: the current one), by code."""
         if version_id is None:
             current = await self.current_version()
@@ -221,9 +200,9 @@ class ListRepository:
             )
         )
         item = (await self.session.scalars(statement)).first()
-        return None if item is None else _view(item)
+        return None if item is None else _record(item)
 
-    async def items(self, version_id: int) -> list[ItemView]:
+    async def items(self, version_id: int) -> list[ItemRecord]:
         """Every item of a version, in list order."""
         statement = (
             select(ListItem)
@@ -234,7 +213,7 @@ class ListRepository:
                 selectinload(ListItem.cooperations).selectinload(ItemCooperation.department),
             )
         )
-        return [_view(item) for item in await self.session.scalars(statement)]
+        return [_record(item) for item in await self.session.scalars(statement)]
 
     async def active_departments(self) -> list[Department]:
         """Active departments with their aliases loaded."""
@@ -263,8 +242,9 @@ class ListRepository:
         return list(await self.session.scalars(statement))
 
 
-def _view(item: ListItem) -> ItemView:
-    return ItemView(
+def _record(item: ListItem) -> ItemRecord:
+    """An item as the list source describes it: the one shape every reader of items shares."""
+    return ItemRecord(
         code=item.code,
         domain=item.domain,
         name=item.name,
@@ -279,5 +259,4 @@ def _view(item: ListItem) -> ItemView:
         resolve_days=item.resolve_days,
         standard=item.standard,
         keywords=tuple(item.keywords),
-        version_id=item.version_id,
     )
