@@ -26,6 +26,9 @@ class PipelineParams:
     min_df: int = 1
     c: float = 20.0
     class_weight: str | None = None
+    # saga, not lbfgs: L-BFGS keeps ten copies of the whole (classes × features) weight matrix
+    # (about 1 GB for the demo list); saga needs a few MB, trains faster, scores the same.
+    solver: str = "saga"
     max_iter: int = 3000
 
     def as_dict(self) -> dict[str, object]:
@@ -51,7 +54,10 @@ def build_pipeline(tokenizer: DomainTokenizer, params: PipelineParams) -> Pipeli
         dtype=np.float32,
     )
     model = LogisticRegression(
-        C=params.c, max_iter=params.max_iter, class_weight=params.class_weight
+        C=params.c,
+        solver=params.solver,
+        max_iter=params.max_iter,
+        class_weight=params.class_weight,
     )
     return Pipeline(
         [("features", FeatureUnion([("words", words), ("chars", chars)])), ("model", model)]
