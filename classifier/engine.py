@@ -26,7 +26,7 @@ NOT_A_REPORT = "__not_a_report__"
 class Thresholds:
     """When to trust the top item. Tuned at training time; overridable by configuration."""
 
-    min_score: float = 0.25
+    min_score: float = 0.12
     min_margin: float = 0.05
     keyword_weight: float = 0.3
     keyword_cutoff: float = 80.0
