@@ -83,7 +83,11 @@ async def train_from_database(
 
 def classifier_params(classifier: Classifier) -> dict[str, object]:
     model = classifier.pipeline.named_steps["model"]
-    return {"model": type(model).__name__, "C": float(model.C)}
+    return {
+        "model": type(model).__name__,
+        "C": float(model.C),
+        "temperature": classifier.calibration.temperature,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,10 +112,8 @@ async def load_for_current_list(
 
 def configured(classifier: Classifier, settings: Settings) -> Classifier:
     thresholds: Thresholds = classifier.thresholds
-    if settings.abstain_min_score is not None:
-        thresholds = replace(thresholds, min_score=settings.abstain_min_score)
-    if settings.abstain_min_margin is not None:
-        thresholds = replace(thresholds, min_margin=settings.abstain_min_margin)
+    if settings.abstain_min_confidence is not None:
+        thresholds = replace(thresholds, min_confidence=settings.abstain_min_confidence)
     return (
         classifier
         if thresholds == classifier.thresholds

@@ -31,17 +31,14 @@ class Settings(BaseSettings):
     model_dir: Path | None = Field(
         default=None, description="Trained classifier folder; default $WHISTLE_HOME/classifier."
     )
-    abstain_min_score: float | None = Field(
+    abstain_min_confidence: float | None = Field(
         default=None,
         ge=0,
         le=1,
-        description="Abstain when the top item's score is below this (default: set by training).",
-    )
-    abstain_min_margin: float | None = Field(
-        default=None,
-        ge=0,
-        le=1,
-        description="Abstain when top minus runner-up is below this (default: set by training).",
+        description=(
+            "Abstain when the calibrated probability that the top item's lead department is "
+            "right falls below this (default 0.5, stored with the model)."
+        ),
     )
 
     @field_validator("database_url", "model_dir", mode="before")

@@ -1,6 +1,7 @@
 """Saving and loading a trained classifier, with the metadata that says what it is.
 
-A model directory holds `model.joblib` (the pipeline, keyword matcher, catalog and thresholds)
+A model directory holds `model.joblib` (the pipeline, keyword matcher, catalog, thresholds and
+calibration)
 and `meta.json` (library versions, list version and hash, data hash, labels, thresholds,
 metrics). Loading refuses a model whose list has since been re-imported, or that was pickled
 by other library versions (scikit-learn pickles are not portable across versions): both say
@@ -25,7 +26,7 @@ import joblib
 
 from classifier.engine import Classifier, Thresholds
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba", "rapidfuzz", "opencc")
@@ -90,6 +91,7 @@ def save(classifier: Classifier, meta: ModelMeta, directory: Path) -> None:
                 "catalog": classifier.catalog,
                 "matcher": classifier.matcher,
                 "thresholds": classifier.thresholds,
+                "calibration": classifier.calibration,
             },
             staging / MODEL_FILE,
         )
@@ -152,6 +154,7 @@ def load(directory: Path, *, current_list_hash: str | None) -> tuple[Classifier,
         catalog=parts["catalog"],
         matcher=parts["matcher"],
         thresholds=parts["thresholds"],
+        calibration=parts["calibration"],
     )
     return classifier, meta
 

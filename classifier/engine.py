@@ -1,8 +1,13 @@
-"""Classifying one report: the linear model's probabilities, nudged by keyword matches, with
-a decision to abstain when the evidence is thin.
+"""Classifying one report: the linear model's calibrated probabilities, nudged by keyword
+matches, with a decision to abstain when the evidence is thin.
 
-An abstained report goes to the dispatch centre as 非标准事项 rather than to a department
-that probably does not own it: a wrong whistle costs a county a day and the bot its trust.
+The decision is about the department, because the department is what the whistle reaches:
+confidence is the probability mass of every item the top item's lead department owns. When
+the model hesitates between two items of the same department (燃气 vs 供热, both 住建局) the
+whistle is right either way and the liaison picks the item; when it hesitates across
+departments it abstains, and the report goes to the dispatch centre as 非标准事项 rather than
+to a department that probably does not own it: a wrong whistle costs a county a day and the
+bot its trust.
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ from typing import Any
 import numpy as np
 from sklearn.pipeline import Pipeline
 
+from classifier.calibration import Calibration
 from classifier.catalog import Catalog
 from classifier.fuzzy import KeywordMatcher
 from classifier.normalize import for_classification, normalize
@@ -24,10 +30,13 @@ NOT_A_REPORT = "__not_a_report__"
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """When to trust the top item. Tuned at training time; overridable by configuration."""
+    """When to trust the top item; overridable by configuration.
 
-    min_score: float = 0.12
-    min_margin: float = 0.05
+    `min_confidence` is a calibrated probability that the department is right: at 0.5 the
+    bot whistles when a right whistle is more likely than a wrong one.
+    """
+
+    min_confidence: float = 0.5
     keyword_weight: float = 0.3
     keyword_cutoff: float = 80.0
 
@@ -41,13 +50,17 @@ class RankedItem:
     score: float
 
 
+ABSTAIN_REASONS = ("empty", "not_a_report", "low_confidence")
+
+
 @dataclass(frozen=True, slots=True)
 class Prediction:
     abstained: bool
     items: tuple[RankedItem, ...]
     method: str  # model | keyword | empty
     normalized_text: str
-    abstain_reason: str | None = None  # empty | not_a_report | low_score | low_margin
+    abstain_reason: str | None = None  # one of ABSTAIN_REASONS
+    confidence: float = 0.0  # probability that the top item's department is right
 
     @property
     def top(self) -> RankedItem | None:
@@ -57,6 +70,7 @@ class Prediction:
         return {
             "abstained": self.abstained,
             "abstain_reason": self.abstain_reason,
+            "confidence": round(self.confidence, 4),
             "items": [
                 {
                     **asdict(item),
@@ -80,14 +94,24 @@ class Classifier:
         catalog: Catalog,
         matcher: KeywordMatcher,
         thresholds: Thresholds,
+        calibration: Calibration | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.catalog = catalog
         self.matcher = matcher
         self.thresholds = thresholds
+        self.calibration = calibration or Calibration()
         self.labels: tuple[str, ...] = tuple(pipeline.classes_)
         self._items = {item.code: item for item in catalog.items}
-        self._report_labels = np.array([label != NOT_A_REPORT for label in self.labels])
+        # Per label, an index of its lead department (-1: not an item, e.g. not-a-report).
+        departments = sorted({item.lead_department for item in catalog.items})
+        position = {name: i for i, name in enumerate(departments)}
+        self._department_of = np.array(
+            [
+                position[self._items[label].lead_department] if label in self._items else -1
+                for label in self.labels
+            ]
+        )
 
     def with_thresholds(self, thresholds: Thresholds) -> Classifier:
         return Classifier(
@@ -95,6 +119,7 @@ class Classifier:
             catalog=self.catalog,
             matcher=self.matcher,
             thresholds=thresholds,
+            calibration=self.calibration,
         )
 
     def warm(self) -> None:
@@ -104,7 +129,7 @@ class Classifier:
     def scores(self, normalized: str) -> tuple[np.ndarray, bool]:
         """Blended label scores (summing to 1) and whether keywords changed the winner."""
         text = for_classification(normalized)
-        model = probabilities(self.pipeline, [text])[0]
+        model = probabilities(self.pipeline, [text], self.calibration.temperature)[0]
         keywords = self.matcher.scores(text, self.thresholds.keyword_cutoff)
         if not keywords.any():
             return model, False
@@ -118,10 +143,17 @@ class Classifier:
             return Prediction(True, (), "empty", normalized, "empty")
         scores, by_keyword = self.scores(normalized)
         method = "keyword" if by_keyword else "model"
-        # The margin needs the runner-up even when only the top item is asked for.
-        ranked = self._rank(scores, max(top, 2))
-        reason = self._abstain_reason(scores, ranked)
-        return Prediction(reason is not None, ranked[:top], method, normalized, reason)
+        ranked = self._rank(scores, top)
+        winner = int(scores.argmax())
+        confidence = self._department_confidence(scores, winner)
+        reason = self._abstain_reason(winner, confidence)
+        return Prediction(reason is not None, ranked, method, normalized, reason, confidence)
+
+    def _department_confidence(self, scores: np.ndarray, winner: int) -> float:
+        department = self._department_of[winner]
+        if department < 0:
+            return 0.0
+        return float(scores[self._department_of == department].sum())
 
     def _rank(self, scores: np.ndarray, top: int) -> tuple[RankedItem, ...]:
         order = np.argsort(-scores)
@@ -144,12 +176,9 @@ class Classifier:
                 break
         return tuple(ranked)
 
-    def _abstain_reason(self, scores: np.ndarray, ranked: tuple[RankedItem, ...]) -> str | None:
-        if not ranked or self.labels[int(scores.argmax())] == NOT_A_REPORT:
+    def _abstain_reason(self, winner: int, confidence: float) -> str | None:
+        if self.labels[winner] not in self._items:
             return "not_a_report"
-        if ranked[0].score < self.thresholds.min_score:
-            return "low_score"
-        second = ranked[1].score if len(ranked) > 1 else 0.0
-        if ranked[0].score - second < self.thresholds.min_margin:
-            return "low_margin"
+        if confidence < self.thresholds.min_confidence:
+            return "low_confidence"
         return None

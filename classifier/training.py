@@ -15,11 +15,23 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
+from sklearn.pipeline import Pipeline
+
+from classifier.calibration import (
+    FOLDS,
+    MIN_EXAMPLES_TO_CALIBRATE,
+    Calibration,
+    assign_folds,
+    fit_temperature,
+    out_of_fold_decisions,
+)
 from classifier.catalog import Catalog
 from classifier.engine import NOT_A_REPORT, Classifier, Thresholds
 from classifier.fuzzy import KeywordMatcher
 from classifier.normalize import for_classification, normalize
-from classifier.pipeline import PipelineParams, build_pipeline, fit
+from classifier.pipeline import PipelineParams, build_pipeline, decisions, fit
+from classifier.places import PlaceMasker
 from classifier.tokenize import DomainTokenizer
 
 # Weights per kind of text. Names and keywords are precise; descriptions are good; duties
@@ -99,6 +111,11 @@ class TrainingSet:
     labels: tuple[str, ...]
     weights: tuple[float, ...]
     counts: dict[str, int]
+    sources: tuple[str, ...] = ()  # per row: list | example | case
+
+    def written_by_people(self) -> np.ndarray:
+        """Indices of examples and confirmed cases: reports, unlike the list's own text."""
+        return np.flatnonzero(np.asarray(self.sources) != "list")
 
 
 def assemble(
@@ -108,7 +125,7 @@ def assemble(
 ) -> TrainingSet:
     rows = [*list_documents(catalog), *examples, *cases]
     counts = {"list": 0, "example": 0, "case": 0}
-    texts, labels, weights = [], [], []
+    texts, labels, weights, sources = [], [], [], []
     for row in rows:
         text = for_classification(normalize(row.text))
         if not text:
@@ -116,8 +133,9 @@ def assemble(
         texts.append(text)
         labels.append(row.label)
         weights.append(row.weight)
+        sources.append(row.source)
         counts[row.source] = counts.get(row.source, 0) + 1
-    return TrainingSet(tuple(texts), tuple(labels), tuple(weights), counts)
+    return TrainingSet(tuple(texts), tuple(labels), tuple(weights), counts, tuple(sources))
 
 
 def train(
@@ -127,23 +145,83 @@ def train(
     params: PipelineParams | None = None,
     thresholds: Thresholds | None = None,
     progress: Progress | None = None,
+    calibrate: bool = True,
 ) -> Classifier:
+    """Fit the model on everything, then calibrate it on out-of-fold predictions."""
     step = progress or (lambda _message: None)
     step("构建分词词典")
     tokenizer = DomainTokenizer(catalog.dictionary_terms())
     tokenizer.warm()
+    masker = PlaceMasker(catalog.place_names)
+    chosen = params or PipelineParams()
+
+    def fresh() -> Pipeline:
+        return build_pipeline(tokenizer, chosen, masker)
+
     step("训练模型")
-    pipeline = fit(
-        build_pipeline(tokenizer, params or PipelineParams()),
-        training_set.texts,
-        training_set.labels,
-        training_set.weights,
+    pipeline = fit(fresh(), training_set.texts, training_set.labels, training_set.weights)
+    labels = list(pipeline.classes_)
+    calibration = (
+        _calibrate(catalog, training_set, fresh, labels, step) if calibrate else Calibration()
     )
     step("建立关键词索引")
-    labels = list(pipeline.classes_)
     matcher = KeywordMatcher.build(
         labels, {item.code: (item.name, *item.keywords) for item in catalog.items}
     )
     return Classifier(
-        pipeline=pipeline, catalog=catalog, matcher=matcher, thresholds=thresholds or Thresholds()
+        pipeline=pipeline,
+        catalog=catalog,
+        matcher=matcher,
+        thresholds=thresholds or Thresholds(),
+        calibration=calibration,
+    )
+
+
+def _calibrate(
+    catalog: Catalog,
+    training_set: TrainingSet,
+    fresh: Callable[[], Pipeline],
+    labels: list[str],
+    step: Progress,
+) -> Calibration:
+    """Temperature from cross-validation over the reports; the list's text always trains.
+
+    With too few reports to hold any out (a list imported a minute ago) the temperature
+    stays 1: the probabilities are then the model's own, flat and cautious.
+    """
+    reports = training_set.written_by_people()
+    if len(reports) < MIN_EXAMPLES_TO_CALIBRATE:
+        return Calibration(examples=len(reports))
+    texts = np.asarray(training_set.texts, dtype=object)
+    all_labels = np.asarray(training_set.labels, dtype=object)
+    weights = np.asarray(training_set.weights)
+    always = np.flatnonzero(np.asarray(training_set.sources) == "list")
+    report_labels = [training_set.labels[i] for i in reports]
+    fold_of = assign_folds([training_set.texts[i] for i in reports], report_labels)
+
+    def fit_and_decide(
+        train_rows: np.ndarray, scored_rows: np.ndarray
+    ) -> tuple[np.ndarray, Sequence[str]]:
+        step(f"校准置信度：交叉验证 {int(fold_of[scored_rows[0]]) + 1}/{FOLDS}")
+        rows = np.concatenate([always, reports[train_rows]])
+        pipeline = fit(fresh(), texts[rows].tolist(), all_labels[rows].tolist(), weights[rows])
+        return decisions(pipeline, texts[reports[scored_rows]].tolist()), pipeline.classes_
+
+    decision = out_of_fold_decisions(fit_and_decide, fold_of, report_labels, labels)
+    index = {label: i for i, label in enumerate(labels)}
+    targets = np.array([index[label] for label in report_labels])
+    temperature, log_loss = fit_temperature(decision, targets)
+    predicted = [labels[i] for i in decision.argmax(axis=1)]
+    department = {item.code: item.lead_department for item in catalog.items}
+    same_department = [
+        guess == truth or (truth in department and department.get(guess) == department[truth])
+        for guess, truth in zip(predicted, report_labels, strict=True)
+    ]
+    return Calibration(
+        temperature=temperature,
+        examples=len(reports),
+        folds=FOLDS,
+        cv_item_top1=round(float(np.mean(np.array(predicted) == np.array(report_labels))), 4),
+        cv_department_top1=round(float(np.mean(same_department)), 4),
+        cv_log_loss=round(log_loss, 4),
     )

@@ -70,12 +70,12 @@ async def _train(settings: Settings, folders: list[Path], *, as_json: bool) -> N
                 )
             except NoListError as error:
                 raise CliError(NO_LIST) from error
-        metrics = {}
+        metrics: dict[str, object] = {"calibration": outcome.classifier.calibration.as_dict()}
         heldout = heldout_file()
         if heldout.is_file():
             step("用留出样例评估")
             reports = read_test_file(heldout, {i.code for i in outcome.classifier.catalog.items})
-            metrics = {"heldout": evaluate_reports(outcome.classifier, reports)}
+            metrics["heldout"] = evaluate_reports(outcome.classifier, reports)
         step("保存模型")
         meta = replace(outcome.meta, metrics=metrics)
         artifact.save(outcome.classifier, meta, settings.effective_model_dir)
@@ -97,7 +97,15 @@ async def _train(settings: Settings, folders: list[Path], *, as_json: bool) -> N
         f"{counts.get('list', 0)} 条，样例 {counts.get('example', 0)} 条，"
         f"已确认案件 {counts.get('case', 0)} 条"
     )
-    if metrics:
+    calibration = meta.metrics.get("calibration") or {}
+    if calibration.get("cv_item_top1") is not None:
+        out.print(
+            f"交叉验证（{calibration['examples']} 条样例，{calibration['folds']} 折）："
+            f"事项首选正确率 {calibration['cv_item_top1']}，"
+            f"部门正确率 {calibration['cv_department_top1']}；"
+            f"置信度校准温度 {calibration['temperature']:.3f}"
+        )
+    if "heldout" in metrics:
         h = metrics["heldout"]
         out.print(
             f"留出样例（{h['n']} 条）：事项首选正确率 {h['item_top1']}，"
@@ -158,8 +166,7 @@ def _print_prediction(prediction: Prediction) -> None:
         reasons = {
             "empty": "内容为空或过短",
             "not_a_report": "看起来不是问题上报",
-            "low_score": "把握不足",
-            "low_margin": "前两个候选难以区分",
+            "low_confidence": f"牵头部门把握不足（{prediction.confidence:.0%}）",
         }
         out.print(
             f"[bold yellow]弃权[/]（{reasons.get(prediction.abstain_reason or '', '')}）："

@@ -56,12 +56,35 @@ def test_items_are_ranked_and_scores_are_probabilities(trained: Classifier) -> N
 
 def test_thresholds_decide_abstention(trained: Classifier) -> None:
     text = "东关村村口电动车店把车都摆到人行道上了"
-    strict = trained.with_thresholds(replace(trained.thresholds, min_score=0.999))
-    assert strict.predict(text).abstain_reason == "low_score"
-    picky = trained.with_thresholds(replace(trained.thresholds, min_score=0.0, min_margin=0.999))
-    assert picky.predict(text, top=1).abstain_reason == "low_margin"
-    lenient = trained.with_thresholds(Thresholds(min_score=0.0, min_margin=0.0))
-    assert not lenient.predict(text).abstained
+    lenient = trained.with_thresholds(Thresholds(min_confidence=0.0))
+    accepted = lenient.predict(text)
+    assert not accepted.abstained
+    just_above = float(np.nextafter(accepted.confidence, 2.0))
+    strict = trained.with_thresholds(replace(trained.thresholds, min_confidence=just_above))
+    refused = strict.predict(text)
+    assert refused.abstained
+    assert refused.abstain_reason == "low_confidence"
+    assert refused.items == accepted.items  # the candidates still go to the dispatcher
+
+
+def test_confidence_is_the_lead_departments_share(trained: Classifier) -> None:
+    """Items of one department pool their probability: the whistle reaches it either way."""
+    prediction = trained.predict("东关社区门口电动车店把车都摆到人行道上了", top=128)
+    assert prediction.top is not None
+    owner = prediction.top.lead_department
+    share = sum(item.score for item in prediction.items if item.lead_department == owner)
+    assert prediction.confidence == pytest.approx(share, abs=1e-6)
+    assert prediction.confidence >= prediction.top.score
+
+
+def test_calibration_sharpens_probabilities(trained: Classifier) -> None:
+    """Out-of-fold calibration found the raw probabilities too flat (temperature below 1)."""
+    calibration = trained.calibration
+    assert calibration.folds == 4
+    assert calibration.examples > 1000
+    assert 0.01 < calibration.temperature < 1.0
+    assert calibration.cv_department_top1 is not None
+    assert calibration.cv_department_top1 >= calibration.cv_item_top1
 
 
 def test_keyword_match_can_decide_a_terse_report(demo_catalog: Catalog) -> None:
@@ -103,6 +126,9 @@ def test_fast_probabilities_equal_scikit_learns(trained: Classifier) -> None:
     fast = probabilities(trained.pipeline, texts)
     reference = trained.pipeline.predict_proba(texts)
     assert np.allclose(fast, reference, atol=1e-5)
+    sharper = probabilities(trained.pipeline, texts, temperature=0.5)
+    assert np.allclose(sharper.sum(axis=1), 1.0)
+    assert (sharper.max(axis=1) > fast.max(axis=1)).all()
 
 
 def test_fast_probabilities_for_two_classes() -> None:

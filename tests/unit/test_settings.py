@@ -30,11 +30,11 @@ def test_empty_environment_values_mean_default(
 
 def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("WHISTLE_DATABASE_URL", "postgresql+asyncpg://u:p@db/whistle")
-    monkeypatch.setenv("WHISTLE_ABSTAIN_MIN_SCORE", "0.4")
+    monkeypatch.setenv("WHISTLE_ABSTAIN_MIN_CONFIDENCE", "0.4")
     monkeypatch.setenv("WHISTLE_LOG_LEVEL", "info")
     settings = Settings()
     assert settings.effective_database_url == "postgresql+asyncpg://u:p@db/whistle"
-    assert settings.abstain_min_score == 0.4
+    assert settings.abstain_min_confidence == 0.4
     assert settings.log_level == "INFO"
 
 
@@ -42,8 +42,8 @@ def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
     ("name", "value"),
     [
         ("WHISTLE_LOG_LEVEL", "LOUD"),
-        ("WHISTLE_ABSTAIN_MIN_SCORE", "2"),
-        ("WHISTLE_ABSTAIN_MIN_MARGIN", "x"),
+        ("WHISTLE_ABSTAIN_MIN_CONFIDENCE", "2"),
+        ("WHISTLE_ABSTAIN_MIN_CONFIDENCE", "x"),
     ],
 )
 def test_bad_values_are_refused(monkeypatch: pytest.MonkeyPatch, name: str, value: str) -> None:
