@@ -21,7 +21,7 @@ from scipy.optimize import minimize_scalar
 from scipy.special import log_softmax
 
 FOLDS = 4
-MIN_EXAMPLES_TO_CALIBRATE = 20
+MIN_EXAMPLES_TO_CALIBRATE = 50
 # Bounds on log(temperature): e^-5 ≈ 0.007 sharpens a lot, e^3 ≈ 20 flattens a lot.
 _LOG_TEMPERATURE_BOUNDS = (-5.0, 3.0)
 

@@ -8,10 +8,10 @@ import numpy as np
 import pytest
 
 from classifier.catalog import Catalog
-from classifier.engine import Classifier, Thresholds
+from classifier.engine import NOT_A_REPORT, Classifier, Thresholds
 from classifier.pipeline import PipelineParams, build_pipeline, fit, probabilities
 from classifier.tokenize import DomainTokenizer
-from classifier.training import assemble, train
+from classifier.training import LabelledText, assemble, train
 
 
 def test_road_occupation_by_shop_goes_to_enforcement(trained: Classifier) -> None:
@@ -139,3 +139,26 @@ def test_fast_probabilities_for_two_classes() -> None:
     )
     texts = ["路灯坏", "垃圾多", "别的"]
     assert np.allclose(probabilities(pipeline, texts), pipeline.predict_proba(texts), atol=1e-5)
+
+
+def test_chat_label_waits_for_enough_reports(demo_catalog: Catalog) -> None:
+    """Against the list's text alone, a not-a-report label would learn "any sentence"."""
+    chat = [LabelledText(text, NOT_A_REPORT) for text in ("收到", "辛苦了", "好的谢谢")]
+    fresh = assemble(demo_catalog, chat)
+    assert NOT_A_REPORT not in fresh.labels
+    assert fresh.counts["example"] == 0
+    codes = [item.code for item in demo_catalog.items]
+    reports = [LabelledText(f"第{i}条上报内容", codes[i % len(codes)]) for i in range(60)]
+    seasoned = assemble(demo_catalog, [*chat, *reports])
+    assert fresh.labels[0] in seasoned.labels
+    assert seasoned.labels.count(NOT_A_REPORT) == 3
+    assert seasoned.counts["example"] == 63
+
+
+def test_list_only_model_is_uncalibrated_and_still_ranks(demo_catalog: Catalog) -> None:
+    model = train(demo_catalog, assemble(demo_catalog))
+    assert model.calibration.temperature == 1.0
+    assert model.calibration.folds == 0
+    prediction = model.predict("东关社区门口电动车店把车都摆到人行道上了")
+    assert prediction.top is not None
+    assert "D04-002" in {item.code for item in prediction.items}
