@@ -18,6 +18,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from classifier.evaluation import evaluate_corpus
+from classifier.pipeline import PipelineParams
 
 DEFAULT_DATA = Path(__file__).resolve().parents[2] / "shared/data/external/tipdm2020c"
 CORPUS_FILE = "tipdm2020c_topics_full.csv"
@@ -44,17 +45,25 @@ def main() -> None:
     args = parser.parse_args()
     train, test, removed = load(args.data / CORPUS_FILE)
     started = time.perf_counter()
-    result = evaluate_corpus(
+    corpus = (
         [t for t, _ in train],
         [label for _, label in train],
         [t for t, _ in test],
         [label for _, label in test],
     )
+    result = evaluate_corpus(*corpus)
+    # The corpus's labels are imbalanced (190 to 584 test rows), the county list's are not:
+    # the same pipeline with balanced class weights shows what that costs.
+    balanced = evaluate_corpus(*corpus, PipelineParams(class_weight="balanced"))
     report = {
         "benchmark": "tipdm2020c_titles",
         "split": "split_asimok: train vs rest, test titles seen in train removed",
         "test_duplicates_removed": removed,
         **result,
+        "balanced_class_weights": {
+            "accuracy": balanced["accuracy"],
+            "macro_f1": balanced["macro_f1"],
+        },
         "seconds": round(time.perf_counter() - started, 1),
         "target_macro_f1": TARGET_MACRO_F1,
         "meets_target": result["macro_f1"] >= TARGET_MACRO_F1,
