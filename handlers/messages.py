@@ -9,8 +9,9 @@ card on DingTalk, `template_card` on WeCom, a box of text on the console).
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Any
 
 
 class AttachmentKind(enum.StrEnum):
@@ -58,7 +59,10 @@ class CardClick:
 @dataclass(frozen=True, slots=True)
 class Button:
     label: str  # what the user sees: 确认吹哨
-    action: str  # packed payload, e.g. "confirm:7"; checked again when pressed
+    # The packed payload: the text command the button stands for (`确认 0007`), parsed and
+    # permission-checked again when pressed. `ask:` + a template asks for the text a decision
+    # needs (a return reason, a resolution note) instead of acting.
+    action: str
     command: str  # the text twin shown as a hint: 确认 0007
 
 
@@ -89,6 +93,33 @@ class Outgoing:
     extra: dict[str, str] = field(default_factory=dict)
 
 
+def outgoing_payload(message: Outgoing) -> dict[str, Any]:
+    """A JSON-able form of a message, for the outbox."""
+    return asdict(message)
+
+
+def outgoing_from_payload(payload: dict[str, Any]) -> Outgoing:
+    card = payload.get("card")
+    return Outgoing(
+        conversation=payload["conversation"],
+        text=payload["text"],
+        card=None
+        if card is None
+        else Card(
+            title=card["title"],
+            fields=tuple((label, value) for label, value in card["fields"]),
+            buttons=tuple(Button(**button) for button in card["buttons"]),
+            note=card.get("note", ""),
+        ),
+        mentions=tuple(payload.get("mentions", ())),
+        case_number=payload.get("case_number"),
+        case_status=payload.get("case_status"),
+        card_key=payload.get("card_key"),
+        replaces_card=payload.get("replaces_card", False),
+        extra=dict(payload.get("extra", {})),
+    )
+
+
 __all__ = [
     "Attachment",
     "AttachmentKind",
@@ -97,4 +128,6 @@ __all__ = [
     "CardClick",
     "IncomingMessage",
     "Outgoing",
+    "outgoing_from_payload",
+    "outgoing_payload",
 ]

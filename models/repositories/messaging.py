@@ -1,0 +1,126 @@
+"""The inbox (idempotent, keyed by platform message id) and the outbox (persistent sends)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, or_, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.messaging import InboxMessage, InboxStatus, OutboxMessage, OutboxStatus
+
+
+class InboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def accept(
+        self,
+        *,
+        channel: str,
+        platform_message_id: str,
+        kind: str,
+        payload: dict[str, Any],
+        received_at: datetime,
+    ) -> int | None:
+        """Store an inbound event; its id, or None when this platform id was seen before.
+
+        One statement (`INSERT … ON CONFLICT DO NOTHING`), so two replicas receiving the same
+        redelivered message cannot both accept it.
+        """
+        values = {
+            "channel": channel,
+            "platform_message_id": platform_message_id,
+            "kind": kind,
+            "payload": payload,
+            "status": InboxStatus.PENDING,
+            "attempts": 0,
+            "received_at": received_at,
+        }
+        dialect = self.session.get_bind().dialect.name
+        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+        statement = (
+            insert(InboxMessage)
+            .values(**values)
+            .on_conflict_do_nothing(index_elements=["channel", "platform_message_id"])
+            .returning(InboxMessage.id)
+        )
+        return (await self.session.execute(statement)).scalar_one_or_none()
+
+    async def get(self, inbox_id: int) -> InboxMessage | None:
+        return await self.session.get(InboxMessage, inbox_id)
+
+    async def finish(self, inbox_id: int, at: datetime) -> None:
+        await self.session.execute(
+            update(InboxMessage)
+            .where(InboxMessage.id == inbox_id)
+            .values(status=InboxStatus.DONE, processed_at=at)
+        )
+
+    async def fail(self, inbox_id: int, error: str) -> None:
+        """Keep a message whose handling crashed, with the reason: never silently dropped."""
+        await self.session.execute(
+            update(InboxMessage)
+            .where(InboxMessage.id == inbox_id)
+            .values(
+                status=InboxStatus.FAILED,
+                attempts=InboxMessage.attempts + 1,
+                last_error=error[:2000],
+            )
+        )
+
+    async def pending(
+        self, channel: str, *, max_attempts: int = 3, limit: int = 100
+    ) -> list[InboxMessage]:
+        """Accepted but not handled (a crash or restart in between), and failed ones that have
+        retries left: handled again on start."""
+        statement = (
+            select(InboxMessage)
+            .where(
+                InboxMessage.channel == channel,
+                or_(
+                    InboxMessage.status == InboxStatus.PENDING,
+                    and_(
+                        InboxMessage.status == InboxStatus.FAILED,
+                        InboxMessage.attempts < max_attempts,
+                    ),
+                ),
+            )
+            .order_by(InboxMessage.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(statement))
+
+
+class OutboxRepository:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def enqueue(self, messages: Sequence[OutboxMessage]) -> None:
+        self.session.add_all(messages)
+        await self.session.flush()
+
+    async def due(self, channel: str, now: datetime, limit: int = 100) -> list[OutboxMessage]:
+        statement = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        return list(await self.session.scalars(statement))
+
+    async def mark_sent(self, ids: Sequence[int], at: datetime) -> None:
+        if not ids:
+            return
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(list(ids)))
+            .values(status=OutboxStatus.SENT, sent_at=at, attempts=OutboxMessage.attempts + 1)
+        )
