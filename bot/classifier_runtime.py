@@ -119,3 +119,20 @@ def configured(classifier: Classifier, settings: Settings) -> Classifier:
         if thresholds == classifier.thresholds
         else classifier.with_thresholds(thresholds)
     )
+
+
+async def load_or_train(
+    settings: Settings, repository: ListRepository, progress: Progress | None = None
+) -> Classifier:
+    """The saved model, or — when there is none or it is stale — a freshly trained one, saved
+    for next time. `whistle chat` and `whistle demo` use this so a first run just works."""
+    try:
+        return (await load_for_current_list(settings, repository)).classifier
+    except artifact.ModelUnavailableError as error:
+        if error.reason == "unreadable":
+            raise
+    outcome = await train_from_database(
+        repository, example_dirs=[shipped_examples_dir()], progress=progress
+    )
+    artifact.save(outcome.classifier, outcome.meta, settings.effective_model_dir)
+    return configured(outcome.classifier, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 import typer.rich_utils
 
+from bot.cli.chat_command import chat_command
 from bot.cli.classifier_commands import (
     classify_command,
     evaluate_command,
@@ -29,6 +30,7 @@ app = typer.Typer(
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 app.command("demo")(demo)
+app.command("chat")(chat_command)
 app.command("import-list")(import_list)
 app.add_typer(list_app, name="list")
 app.command("train")(train_command)

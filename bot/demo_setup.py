@@ -1,0 +1,57 @@
+"""Loading the demo county (list and organisation) into an empty database."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.paths import demo_county_dir
+from models.list_source import ListContent, load_list_source
+from models.org_source import OrganisationContent, load_organisation
+from models.repositories.lists import ListRepository
+from models.repositories.organisation import OrganisationRepository
+
+DEMO_SOURCE = "清河县示例数据（内置）"
+
+
+@dataclass(frozen=True, slots=True)
+class DemoLoad:
+    list_imported: bool
+    organisation_imported: bool
+
+
+def demo_organisation() -> OrganisationContent:
+    content = load_organisation(demo_county_dir())
+    if not isinstance(content, OrganisationContent):  # pragma: no cover - shipped data is tested
+        msg = "shipped demo organisation is invalid: " + "; ".join(p.describe() for p in content)
+        raise RuntimeError(msg)
+    return content
+
+
+def demo_list() -> ListContent:
+    content = load_list_source(demo_county_dir())
+    if not isinstance(content, ListContent):  # pragma: no cover - shipped data is tested
+        msg = "shipped demo county data is invalid: " + "; ".join(p.describe() for p in content)
+        raise RuntimeError(msg)
+    return content
+
+
+async def ensure_demo_county(session: AsyncSession, *, channels: tuple[str, ...]) -> DemoLoad:
+    """Import the demo list when no list exists and the demo people when nobody exists.
+
+    A database that already holds a county's own list or people is left alone.
+    """
+    lists = ListRepository(session)
+    list_imported = False
+    if await lists.current_version() is None:
+        await lists.import_content(demo_list(), source=DEMO_SOURCE)
+        list_imported = True
+    organisation = OrganisationRepository(session)
+    organisation_imported = False
+    if await organisation.people_count() == 0:
+        content = demo_organisation()
+        for channel in channels:
+            await organisation.import_content(content, channel=channel)
+        organisation_imported = True
+    return DemoLoad(list_imported, organisation_imported)
