@@ -16,8 +16,14 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
+from bot.catalog import catalog_from_content
+from classifier.catalog import Catalog
+from classifier.engine import Classifier
+from classifier.training import assemble, example_paths, read_examples, train
 from models import schema
 from models.db import make_engine
+from models.list_source import ListContent, load_list_source
+from tests.support.home import Home
 
 POSTGRES_ENV = "WHISTLE_TEST_POSTGRES_URL"
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -68,3 +74,28 @@ def migrated_url(database_url: str) -> str:
 @pytest.fixture
 def demo_county() -> Path:
     return DEMO_COUNTY
+
+
+@pytest.fixture(scope="session")
+def demo_catalog() -> Catalog:
+    content = load_list_source(DEMO_COUNTY)
+    assert isinstance(content, ListContent)
+    return catalog_from_content(content, version_id=1)
+
+
+@pytest.fixture(scope="session")
+def trained(demo_catalog: Catalog) -> Classifier:
+    """One classifier trained on the demo county (list + shipped examples), shared by the tests."""
+    examples = read_examples(example_paths(REPO_ROOT / "data" / "examples"), demo_catalog)
+    return train(demo_catalog, assemble(demo_catalog, examples.examples))
+
+
+@pytest.fixture(scope="session")
+def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
+    """Trained once per run through the real `whistle train`; copy it before changing it."""
+    home = Home(tmp_path_factory.mktemp("home"))
+    assert home.run("import-list", str(DEMO_COUNTY)).exit_code == 0
+    result = home.run("train")
+    assert result.exit_code == 0, result.output
+    assert "模型已训练并保存" in result.stdout
+    return home

@@ -3,47 +3,12 @@
 from __future__ import annotations
 
 import csv
-import json
 import shutil
 from pathlib import Path
 
-import pytest
-from click.testing import Result
-from typer.testing import CliRunner
-
-from bot.cli import app
+from tests.support.home import Home
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-class Home:
-    """A WHISTLE_HOME with the embedded database; `run` invokes the CLI there."""
-
-    def __init__(self, path: Path) -> None:
-        self.path = path
-
-    def run(self, *args: str) -> Result:
-        env = {"WHISTLE_HOME": str(self.path), "WHISTLE_DATABASE_URL": ""}
-        return CliRunner().invoke(app, list(args), env=env)
-
-    def json(self, *args: str) -> dict:  # type: ignore[type-arg]
-        result = self.run(*args, "--json")
-        assert result.exit_code == 0, result.output
-        return json.loads(result.stdout)
-
-    def copy(self, target: Path) -> Home:
-        shutil.copytree(self.path, target)
-        return Home(target)
-
-
-@pytest.fixture(scope="module")
-def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
-    home = Home(tmp_path_factory.mktemp("home"))
-    assert home.run("import-list", str(REPO / "data" / "county-demo")).exit_code == 0
-    result = home.run("train")
-    assert result.exit_code == 0, result.output
-    assert "模型已训练并保存" in result.stdout
-    return home
 
 
 def test_classify_before_training_says_to_train(tmp_path: Path) -> None:
