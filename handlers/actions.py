@@ -16,7 +16,7 @@ from handlers.permissions import acting_role, allowed_roles, roles_on_case
 from handlers.transitions import Refusal
 from handlers.turn import Turn
 from models.case import RatingValue
-from models.lifecycle import CaseEvent, Role
+from models.lifecycle import TRANSITIONS, CaseEvent, Role
 
 log = logging.getLogger(__name__)
 
@@ -48,6 +48,15 @@ _CASE_ACTIONS: dict[Verb, tuple[CaseEvent, Handler]] = {
 }
 
 
+def case_verbs_for(roles: set[Role]) -> frozenset[Verb]:
+    """Case commands some state of the lifecycle lets one of `roles` use (for 帮助)."""
+    return frozenset(
+        verb
+        for verb, (event, _handler) in _CASE_ACTIONS.items()
+        if any(row.event == event and row.roles & roles for row in TRANSITIONS)
+    )
+
+
 def _event_for(command: Command, event: CaseEvent) -> CaseEvent:
     """不满意 and "not fixed" are reopenings, checked as such."""
     if command.verb is Verb.RATE and command.rating is RatingValue.UNSATISFIED:
@@ -66,7 +75,8 @@ async def run_command(turn: Turn, command: Command) -> None:
         case Verb.WHO_OWNS:
             queries.who_owns(turn, command)
         case Verb.HELP:
-            queries.help_answer(turn)
+            roles = {scope.role for scope in turn.actor.roles} if turn.actor else set()
+            queries.help_answer(turn, case_verbs_for(roles))
         case _:
             await _run_case_action(turn, command)
 

@@ -273,11 +273,13 @@ _ARGUMENTS = {
 }
 
 
-def usage_lines() -> list[str]:
-    """One example per verb, in the order of SYNTAX: the body of the 帮助 answer."""
+def usage_lines(verbs: frozenset[Verb] | None = None) -> list[str]:
+    """One example per verb (only `verbs`, when given), in the order of SYNTAX: the body of
+    the 帮助 answer."""
     seen: dict[Verb, str] = {}
     for syntax in SYNTAX.values():
-        seen.setdefault(syntax.verb, syntax.usage)
+        if verbs is None or syntax.verb in verbs:
+            seen.setdefault(syntax.verb, syntax.usage)
     return list(seen.values())
 
 

@@ -12,7 +12,7 @@ from datetime import datetime
 
 from classifier.normalize import mask_personal_numbers
 from handlers.case_view import CaseView, ItemView
-from handlers.commands import ReturnReason, usage_lines
+from handlers.commands import ReturnReason
 from handlers.deadlines import show_deadline, show_time
 from handlers.messages import Button, Card
 from models.case import RatingValue
@@ -549,13 +549,13 @@ def task_line(view: CaseView, todo: str) -> str:
     return f"· {view.short} {name}（{view.place}）{view.status.label} → {todo}"
 
 
-def help_text(role_labels: Sequence[str]) -> str:
+def help_text(role_labels: Sequence[str], usages: Sequence[str], *, can_report: bool) -> str:
+    """The 帮助 answer: only the commands this person's roles can use."""
     who = "、".join(role_labels) or "未登记人员"
-    lines = [
-        f"清河吹哨 使用说明（您的身份：{who}）",
-        "直接描述问题即可上报，例如：河头村村口路灯坏了三天了。",
-        "文字指令：",
-    ]
-    lines.extend(f"  {usage}" for usage in usage_lines())
+    lines = [f"清河吹哨 使用说明（您的身份：{who}）"]
+    if can_report:
+        lines.append("直接描述问题即可上报，例如：河头村村口路灯坏了三天了。")
+    lines.append("您可用的文字指令（卡片上的按钮与之等效）：")
+    lines.extend(f"  {usage}" for usage in usages)
     lines.append("案件编号可写简写，例如 0007。")
     return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from classifier.lookup import OwnerAnswer, lookup
 from handlers import copy
 from handlers.case_view import load_case_view
-from handlers.commands import Command
+from handlers.commands import Command, Verb, usage_lines
 from handlers.permissions import department_ids, holds_anywhere, township_ids
 from handlers.turn import Turn
 from models.lifecycle import EVENT_LABELS, CaseEvent, CaseStatus, Role
@@ -88,6 +88,10 @@ def who_owns(turn: Turn, command: Command) -> None:
     turn.reply(owner_text(answer))
 
 
+# Below this the best item is a guess (e.g. "量子计算机"): say so rather than name an owner.
+CONFIDENT_ITEM_SCORE = 0.5
+
+
 def owner_text(answer: OwnerAnswer) -> str:
     if answer.matched == "none" or (not answer.items and answer.department is None):
         return (
@@ -98,7 +102,12 @@ def owner_text(answer: OwnerAnswer) -> str:
         return f"{answer.department.name}牵头的事项：{led}" + (
             f" 等 {len(answer.items)} 项" if len(answer.items) > 8 else ""
         )
-    lines = [f"“{answer.query}”的责任归属："]
+    unsure = answer.matched == "item" and answer.items[0].score < CONFIDENT_ITEM_SCORE
+    lines = [
+        f"没有找到与“{answer.query}”明确对应的清单事项，可能相关的有："
+        if unsure
+        else f"“{answer.query}”的责任归属："
+    ]
     for found in answer.items[:3]:
         item = found.item
         cooperating = "、".join(item.cooperating_departments) or "无"
@@ -106,10 +115,18 @@ def owner_text(answer: OwnerAnswer) -> str:
             f"· {item.code} {item.name}：牵头 {item.lead_department}，配合 {cooperating}；"
             f"镇街职责：{item.township_duty}；时限：签收 {item.response_hours} 小时、"
             f"办结 {item.resolve_days} 个工作日"
+            + (f"；依据：{'、'.join(item.legal_basis)}" if item.legal_basis else "")
         )
     return "\n".join(lines)
 
 
-def help_answer(turn: Turn) -> None:
-    labels = [scope.role.label for scope in turn.actor.roles] if turn.actor else []
-    turn.reply(copy.help_text(list(dict.fromkeys(labels))))
+QUERY_VERBS = frozenset({Verb.SHOW, Verb.MY_TASKS, Verb.WHO_OWNS, Verb.HELP})
+REPORTING_ROLES = frozenset({Role.GRID_WORKER, Role.TOWNSHIP_STAFF})
+
+
+def help_answer(turn: Turn, case_verbs: frozenset[Verb]) -> None:
+    """`case_verbs`: the case commands the person's roles may use somewhere in the lifecycle."""
+    roles = [scope.role for scope in turn.actor.roles] if turn.actor else []
+    labels = list(dict.fromkeys(role.label for role in roles))
+    usages = usage_lines(case_verbs | QUERY_VERBS)
+    turn.reply(copy.help_text(labels, usages, can_report=bool(REPORTING_ROLES & set(roles))))

@@ -17,9 +17,9 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.catalog import catalog_from_content
+from classifier import artifact
 from classifier.catalog import Catalog
 from classifier.engine import Classifier
-from classifier.training import assemble, example_paths, read_examples, train
 from models import schema
 from models.db import make_engine
 from models.list_source import ListContent, load_list_source
@@ -84,15 +84,22 @@ def demo_catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def trained(demo_catalog: Catalog) -> Classifier:
-    """One classifier trained on the demo county (list + shipped examples), shared by the tests."""
-    examples = read_examples(example_paths(REPO_ROOT / "data" / "examples"), demo_catalog)
-    return train(demo_catalog, assemble(demo_catalog, examples.examples))
+def trained(trained_home: Home) -> Classifier:
+    """The classifier `whistle train` built for the demo county (list + shipped examples).
+
+    Loaded from the trained home rather than trained a second time: training is the slowest
+    thing the suite does, and the artifact round trip is itself part of what is tested.
+    """
+    classifier, _meta = artifact.load(trained_home.path / "classifier", current_list_hash=None)
+    return classifier
 
 
 @pytest.fixture(scope="session")
 def trained_home(tmp_path_factory: pytest.TempPathFactory) -> Home:
     """Trained once per run through the real `whistle train`; copy it before changing it."""
+    reuse = os.environ.get("WHISTLE_TEST_TRAINED_HOME")  # a developer's shortcut, never in CI
+    if reuse:
+        return Home(Path(reuse)).copy(tmp_path_factory.mktemp("reused") / "home")
     home = Home(tmp_path_factory.mktemp("home"))
     assert home.run("import-list", str(DEMO_COUNTY)).exit_code == 0
     result = home.run("train")

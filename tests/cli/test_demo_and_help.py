@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import subprocess
@@ -25,22 +24,6 @@ def whistle(*args: str, home: Path, **env: str) -> subprocess.CompletedProcess[s
         timeout=120,
         check=False,
     )
-
-
-def test_demo_creates_database_in_home_and_is_repeatable(tmp_path: Path) -> None:
-    first = whistle("demo", home=tmp_path)
-    assert first.returncode == 0, first.stderr
-    assert (tmp_path / "whistle.db").is_file()
-    assert "清河县" in first.stdout
-    assert "第 1 版" in first.stdout
-    again = whistle("demo", "--json", home=tmp_path)
-    assert again.returncode == 0, again.stderr
-    holdings = json.loads(again.stdout)
-    assert holdings["list_version"] == 1
-    assert holdings["items"] == 127
-    assert holdings["townships"] == 8
-    assert holdings["villages"] == 50
-    assert sum(holdings["departments"].values()) == 29
 
 
 @pytest.mark.parametrize(

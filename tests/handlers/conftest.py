@@ -16,3 +16,10 @@ from tests.support.console import console_session
 async def chat(tmp_path: Path, trained: Classifier) -> AsyncIterator[ConsoleSession]:
     async with console_session(f"sqlite+aiosqlite:///{tmp_path / 'whistle.db'}", trained) as s:
         yield s
+
+
+@pytest.fixture
+async def chat_anywhere(database_url: str, trained: Classifier) -> AsyncIterator[ConsoleSession]:
+    """The same harness on each database: SQLite, and PostgreSQL when configured."""
+    async with console_session(database_url, trained) as s:
+        yield s

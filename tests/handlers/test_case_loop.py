@@ -136,3 +136,30 @@ async def test_reporter_verification_fixed_keeps_the_case_for_rating(
     assert "不能重复" in again[0].message.text
     assert (await case_row(chat, seq)).status is CaseStatus.RESOLVED
     assert [r.value for r in await ratings_of(chat, seq)] == [RatingValue.FIXED]
+
+
+async def test_the_whole_loop_on_each_database(chat_anywhere: ConsoleSession) -> None:
+    """Report, a refused stranger, confirm, sign, resolve, rate — and a redelivered message
+    that changes nothing — on SQLite and on PostgreSQL."""
+    chat = chat_anywhere
+    await chat.switch("gw1")
+    first = await chat.say(REPORT, message_id="platform-msg-1")
+    again = await chat.say(REPORT, message_id="platform-msg-1")
+    assert first
+    assert again == []
+    seq = 1
+    await chat.switch("gw2")
+    refused = await chat.say(f"签收 {seq:04d}")
+    assert len(refused) == 1
+    assert (await case_row(chat, seq)).status is CaseStatus.REPORTED
+    await chat.switch("ts1")
+    await chat.click("确认吹哨")
+    await chat.switch("li-DEPT05")
+    await chat.click("签收报到")
+    await chat.say(f"办结 {seq:04d} 已责令店主将车辆移回店内")
+    await chat.switch("ts1")
+    await chat.click("满意")
+    case = await case_row(chat, seq)
+    assert case.status is CaseStatus.CLOSED
+    assert [r.value for r in await ratings_of(chat, seq)] == [RatingValue.SATISFIED]
+    assert await events_of(chat, seq) == ["report", "confirm", "sign", "resolve", "rate"]
