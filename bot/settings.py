@@ -14,6 +14,10 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 DEFAULT_DATABASE_FILE = "whistle.db"
 
 
+# Not "classifier": with WHISTLE_HOME at the repository root that is the source package.
+MODEL_FOLDER = "whistle-model"
+
+
 class Settings(BaseSettings):
     """Everything the bot reads from its environment."""
 
@@ -29,7 +33,7 @@ class Settings(BaseSettings):
     )
     log_level: str = Field(default="WARNING", description="Python logging level name.")
     model_dir: Path | None = Field(
-        default=None, description="Trained classifier folder; default $WHISTLE_HOME/classifier."
+        default=None, description="Trained classifier folder; default $WHISTLE_HOME/whistle-model."
     )
     abstain_min_confidence: float | None = Field(
         default=None,
@@ -65,4 +69,4 @@ class Settings(BaseSettings):
 
     @property
     def effective_model_dir(self) -> Path:
-        return self.model_dir or self.home / "classifier"
+        return self.model_dir or self.home / MODEL_FOLDER

@@ -17,6 +17,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
 from bot.catalog import catalog_from_content
+from bot.settings import MODEL_FOLDER
 from classifier import artifact
 from classifier.catalog import Catalog
 from classifier.engine import Classifier
@@ -90,7 +91,7 @@ def trained(trained_home: Home) -> Classifier:
     Loaded from the trained home rather than trained a second time: training is the slowest
     thing the suite does, and the artifact round trip is itself part of what is tested.
     """
-    classifier, _meta = artifact.load(trained_home.path / "classifier", current_list_hash=None)
+    classifier, _meta = artifact.load(trained_home.path / MODEL_FOLDER, current_list_hash=None)
     return classifier
 
 

@@ -13,7 +13,7 @@ from bot.settings import Settings
 def test_defaults_put_everything_in_home(tmp_path: Path) -> None:
     settings = Settings(home=tmp_path)
     assert settings.effective_database_url == f"sqlite+aiosqlite:///{tmp_path / 'whistle.db'}"
-    assert settings.effective_model_dir == tmp_path / "classifier"
+    assert settings.effective_model_dir == tmp_path / "whistle-model"
 
 
 def test_empty_environment_values_mean_default(
@@ -25,7 +25,7 @@ def test_empty_environment_values_mean_default(
     settings = Settings()
     assert settings.database_url is None
     assert settings.effective_database_url.endswith("whistle.db")
-    assert settings.effective_model_dir == tmp_path / "classifier"
+    assert settings.effective_model_dir == tmp_path / "whistle-model"
 
 
 def test_environment_overrides(monkeypatch: pytest.MonkeyPatch) -> None:
