@@ -34,6 +34,8 @@ _CASE_ACTIONS: dict[Verb, tuple[CaseEvent, Handler]] = {
     Verb.HAND_BACK: (CaseEvent.HAND_BACK, review.handle_locally),
     Verb.REDISPATCH: (CaseEvent.REDISPATCH, review.redispatch),
     Verb.RULE_KEEP: (CaseEvent.RULE_KEEP, review.rule_keep),
+    Verb.ARBITRATE: (CaseEvent.ARBITRATE, review.arbitrate),
+    Verb.URGE: (CaseEvent.URGE, review.urge),
     Verb.SIGN: (CaseEvent.SIGN, department.sign),
     Verb.PROGRESS: (CaseEvent.PROGRESS, department.progress),
     Verb.REQUEST_EXTENSION: (CaseEvent.REQUEST_EXTENSION, department.request_extension),

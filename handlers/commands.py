@@ -36,6 +36,8 @@ class Verb(enum.StrEnum):
     RESOLVE = "resolve"
     REDISPATCH = "redispatch"
     RULE_KEEP = "rule_keep"
+    ARBITRATE = "arbitrate"
+    URGE = "urge"
     RATE = "rate"
     VERIFY = "verify"
     SHOW = "show"
@@ -133,6 +135,9 @@ SYNTAX: dict[str, _Syntax] = {
     "办结": _Syntax(Verb.RESOLVE, "办结 0007 已清理"),
     "重新派单": _Syntax(Verb.REDISPATCH, "重新派单 0007 D03-002"),
     "维持原派": _Syntax(Verb.RULE_KEEP, "维持原派 0007"),
+    "提交仲裁": _Syntax(Verb.ARBITRATE, "仲裁 0007 两部门均称无职责，提请分管领导协调"),
+    "仲裁": _Syntax(Verb.ARBITRATE, "仲裁 0007 两部门均称无职责，提请分管领导协调"),
+    "催办": _Syntax(Verb.URGE, "催办 0007 群众反映强烈，请今日到场"),
     "评价": _Syntax(Verb.RATE, "评价 0007 满意 处理及时"),
     "核查": _Syntax(Verb.VERIFY, "核查 0007 已解决"),
     "查": _Syntax(Verb.SHOW, "查 0007"),
@@ -257,6 +262,7 @@ _ARGUMENTS = {
     Verb.ASSIGN: _needs_item,
     Verb.REDISPATCH: _needs_item,
     Verb.CLOSE_LOCALLY: _needs_text,
+    Verb.ARBITRATE: _needs_text,
     Verb.REFER_TO_DISPATCH: _no_more,
     Verb.CANCEL: _needs_text,
     Verb.HAND_BACK: _needs_text,

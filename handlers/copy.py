@@ -428,10 +428,41 @@ def returned_card(
     buttons = [act(f"重新派单 {i.code} {i.name}", f"重新派单 {s} {i.code}") for i in options]
     buttons.append(ask("重新派单到其他事项", f"重新派单 {s} 事项编码"))
     buttons.append(act("维持原派", f"维持原派 {s}"))
+    buttons.append(ask("提交仲裁", f"仲裁 {s} 原因…"))
     buttons.append(ask("撤销", f"撤销 {s} 原因…"))
     return Card(
         title=f"【退回待裁定】{headline(view)}", fields=tuple(fields), buttons=tuple(buttons)
     )
+
+
+def arbitration_card(view: CaseView, *, reason: str) -> Card:
+    """The dispatch centre's card while a disputed return waits for a ruling (仲裁中)."""
+    s = view.short
+    return Card(
+        title=f"【仲裁中】{headline(view)}",
+        fields=(
+            ("退回部门", view.lead_department or ""),
+            ("提请仲裁原因", reason),
+            ("内容", shown_text(view.case.original_text, mask=True)),
+            ("退回次数", str(view.case.return_count)),
+        ),
+        buttons=(
+            ask("重新派单", f"重新派单 {s} 事项编码"),
+            act("维持原派", f"维持原派 {s}"),
+            ask("撤销", f"撤销 {s} 原因…"),
+        ),
+        note=f"仲裁结果请回复：重新派单 {s} 事项编码 / 维持原派 {s}",
+    )
+
+
+def arbitration_notice(view: CaseView, reason: str) -> str:
+    return f"【仲裁中】{view.number} 已提请{DISPATCH_CENTRE}仲裁：{reason}。期间办理时限暂停计算。"
+
+
+def urge_notice(view: CaseView, note: str) -> str:
+    what = "请尽快签收报到" if view.status is CaseStatus.DISPATCHED else "请抓紧办理"
+    said = f"：{note}。" if note else "，"
+    return f"【催办】{view.number} {DISPATCH_CENTRE}催办{said}{what}。"
 
 
 def returned_notice(view: CaseView, reason: ReturnReason) -> str:

@@ -192,3 +192,37 @@ async def rule_keep(turn: Turn, view: CaseView, command: Command, role: Role) ->
         mentions=await routing.liaisons(turn, view.case.lead_department_id),
         card_key=routing.card_key(view, "department"),
     )
+
+
+async def arbitrate(turn: Turn, view: CaseView, command: Command, role: Role) -> None:
+    """A return the dispatcher cannot settle at once goes to arbitration (仲裁中); the resolve
+    clock stays paused until the ruling (重新派单 or 维持原派)."""
+    view = await apply_event(turn, view, CaseEvent.ARBITRATE, role, {"reason": command.text})
+    turn.reply(copy.done(view, "提交仲裁"), view=view)
+    turn.send(
+        await routing.dispatch_chat(turn),
+        copy.arbitration_notice(view, command.text),
+        view=view,
+        card=copy.arbitration_card(view, reason=command.text),
+        card_key=routing.card_key(view, "dispatch"),
+    )
+    turn.send(
+        await routing.department_chat(turn, view.case.lead_department_id),
+        copy.arbitration_notice(view, command.text),
+        view=view,
+    )
+    await routing.tell_township_and_reporter(
+        turn, view, copy.arbitration_notice(view, command.text)
+    )
+
+
+async def urge(turn: Turn, view: CaseView, command: Command, role: Role) -> None:
+    """The dispatch centre chases the department (催办); the case stays where it is."""
+    view = await apply_event(turn, view, CaseEvent.URGE, role, {"note": command.text})
+    turn.reply(copy.done(view, "催办"), view=view)
+    turn.send(
+        await routing.department_chat(turn, view.case.lead_department_id),
+        copy.urge_notice(view, command.text),
+        view=view,
+        mentions=await routing.liaisons(turn, view.case.lead_department_id),
+    )

@@ -94,6 +94,54 @@ async def test_rule_keep_sends_it_back_and_charges_the_return(chat: ConsoleSessi
     assert (await case_row(chat, seq)).status is CaseStatus.ACCEPTED
 
 
+async def test_a_disputed_return_goes_to_arbitration_and_is_ruled_there(
+    chat: ConsoleSession,
+) -> None:
+    seq = await dispatched(chat)
+    await chat.switch("li-DEPT05")
+    await chat.say(f"退回 {seq} 不属于本部门职责 建议:县市场监督管理局")
+    await chat.switch("dc1")
+    [prompt] = texts(await chat.click("提交仲裁"))
+    assert f"仲裁 {seq:04d} 原因…" in prompt
+    assert (await case_row(chat, seq)).status is CaseStatus.RETURNED  # a prompt changes nothing
+    assert "请写明内容" in texts(await chat.say(f"仲裁 {seq}"))[0]
+
+    delivered = await chat.say(f"仲裁 {seq} 两部门各执一词，提请分管副县长协调")
+    card = next(d.message for d in delivered if d.message.card and d.message.conversation == "dc")
+    assert card.card is not None
+    assert card.card.title.startswith("【仲裁中】")
+    assert card.case_status == "仲裁中"
+    assert any("仲裁" in t for t in texts(delivered, "dg-DEPT05"))
+    assert any("仲裁" in t for t in texts(delivered, "tg-T01"))
+    assert (await case_row(chat, seq)).status is CaseStatus.ARBITRATION
+
+    # Only the dispatcher rules; the ruling leaves arbitration.
+    await chat.switch("li-DEPT05")
+    [refused] = texts(await chat.say(f"维持原派 {seq}"))
+    assert "无权" in refused or "指挥中心" in refused
+    await chat.switch("dc1")
+    await chat.click("维持原派")
+    assert (await case_row(chat, seq)).status is CaseStatus.DISPATCHED
+    assert (await events_of(chat, seq))[-3:] == ["return", "arbitrate", "rule_keep"]
+
+
+async def test_the_dispatcher_urges_and_the_case_stays_put(chat: ConsoleSession) -> None:
+    seq = await dispatched(chat)
+    await chat.switch("dc1")
+    delivered = await chat.say(f"催办 {seq} 群众反映强烈，请今日到场")
+    [urged] = [d.message for d in delivered if d.message.conversation == "dg-DEPT05"]
+    assert urged.text.startswith("【催办】")
+    assert "群众反映强烈" in urged.text
+    assert "请尽快签收报到" in urged.text
+    assert urged.mentions == ("li-DEPT05",)
+    assert (await case_row(chat, seq)).status is CaseStatus.DISPATCHED
+    assert (await events_of(chat, seq))[-1] == "urge"
+    await chat.switch("ts1")
+    [refused] = texts(await chat.say(f"催办 {seq}"))
+    assert "无权" in refused or "指挥中心" in refused
+    assert (await events_of(chat, seq))[-1] == "urge"
+
+
 async def test_extension_granted_moves_the_resolve_deadline(chat: ConsoleSession) -> None:
     seq = await _signed(chat)
     before = (await case_row(chat, seq)).resolve_due_at
