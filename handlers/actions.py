@@ -50,6 +50,10 @@ _CASE_ACTIONS: dict[Verb, tuple[CaseEvent, Handler]] = {
 }
 
 
+# Events a person can fire from chat; 不满意 and "not fixed" fire REOPEN through 评价 / 核查.
+CHAT_EVENTS = frozenset(event for event, _handler in _CASE_ACTIONS.values()) | {CaseEvent.REOPEN}
+
+
 def case_verbs_for(roles: set[Role]) -> frozenset[Verb]:
     """Case commands some state of the lifecycle lets one of `roles` use (for 帮助)."""
     return frozenset(

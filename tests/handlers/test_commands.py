@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.actions import CHAT_EVENTS
 from handlers.commands import (
     CaseRef,
     Command,
@@ -14,6 +15,7 @@ from handlers.commands import (
     usage_lines,
 )
 from models.case import RatingValue
+from models.lifecycle import TRANSITIONS, Role
 
 
 @pytest.mark.parametrize(
@@ -122,3 +124,10 @@ def test_help_lists_one_example_per_verb() -> None:
     lines = usage_lines()
     assert len(lines) == len(Verb)
     assert "签收 0007" in lines
+
+
+def test_every_transition_a_person_fires_has_a_chat_command() -> None:
+    by_people = {
+        row.event for row in TRANSITIONS if row.roles - {Role.SYSTEM}
+    }  # the rest belong to timers and auto-dispatch
+    assert by_people <= CHAT_EVENTS, sorted(by_people - CHAT_EVENTS)
