@@ -86,7 +86,10 @@ async def _classifier(
         task = progress.add_task("载入分类模型（首次运行需训练一两分钟）", total=None)
 
         def step(message: str) -> None:
-            progress.update(task, description=f"首次运行，训练分类模型：{message}")
+            line = f"首次运行，训练分类模型：{message}"
+            progress.update(task, description=line)
+            if not quiet and not err.is_terminal:  # a log or a pipe: plain lines, no spinner
+                err.print(line)
 
         return await load_or_train(settings, repository, progress=step)
 
