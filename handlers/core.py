@@ -142,6 +142,11 @@ class ConversationCore:
         if isinstance(event, CardClick):
             await self._click(turn, event)
             return
+        if not event.mentions_bot:
+            # Group chatter not addressed to the bot: kept in the inbox (a photo there still
+            # joins the sender's next report), never answered.
+            log.debug("message %s not addressed to the bot: recorded only", inbox_id)
+            return
         text = event.text.strip()
         try:
             command = parse_command(text) if text else None

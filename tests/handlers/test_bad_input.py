@@ -158,3 +158,19 @@ async def test_recover_handles_a_failed_message_once_the_fault_is_gone(
     assert any(m.text.startswith("【已受理】") for m in recovered)
     assert await _case_count(chat) == 1
     assert await chat.core.recover("console") == []
+
+
+async def test_group_chatter_not_addressed_to_the_bot_is_kept_but_not_answered(
+    chat: ConsoleSession,
+) -> None:
+    await chat.core.handle_message(
+        incoming("gw1", "vg-dongguan", REPORT, mentions_bot=False, message_id="chatter-1")
+    )
+    assert await chat.deliver() == []
+    assert await _case_count(chat) == 0
+    async with chat.sessions() as db:
+        row = await db.scalar(
+            select(InboxMessage).where(InboxMessage.platform_message_id == "chatter-1")
+        )
+    assert row is not None
+    assert row.status is InboxStatus.DONE
