@@ -51,22 +51,32 @@ class ConversationCore:
         self.services = services
 
     async def handle_message(self, message: IncomingMessage) -> list[Outgoing]:
-        payload = _message_payload(message)
-        inbox_id = await self._accept(
-            message.channel, message.platform_message_id, _MESSAGE, payload
-        )
-        if inbox_id is None:
-            log.info("duplicate message %s ignored", message.platform_message_id)
-            return []
-        return await self._process(inbox_id, message)
+        """Accept and handle at once (the console channel and tests)."""
+        inbox_id = await self.accept(message)
+        return [] if inbox_id is None else await self.process(inbox_id, message)
 
     async def handle_click(self, click: CardClick) -> list[Outgoing]:
-        payload = _click_payload(click)
-        inbox_id = await self._accept(click.channel, click.platform_event_id, _CLICK, payload)
+        inbox_id = await self.accept(click)
+        return [] if inbox_id is None else await self.process(inbox_id, click)
+
+    async def accept(self, event: IncomingMessage | CardClick) -> int | None:
+        """Step 1 alone: store the event; its inbox id, or None for a redelivery.
+
+        A channel that must acknowledge fast (DingTalk's Stream) calls this before its ACK and
+        `process` after it: once this returns, the event survives any crash.
+        """
+        if isinstance(event, CardClick):
+            kind, platform_id, payload = _CLICK, event.platform_event_id, _click_payload(event)
+        else:
+            kind, platform_id, payload = (
+                _MESSAGE,
+                event.platform_message_id,
+                _message_payload(event),
+            )
+        inbox_id = await self._accept(event.channel, platform_id, kind, payload)
         if inbox_id is None:
-            log.info("duplicate card action %s ignored", click.platform_event_id)
-            return []
-        return await self._process(inbox_id, click)
+            log.info("duplicate %s %s ignored", kind, platform_id)
+        return inbox_id
 
     async def recover(self, channel: str) -> list[Outgoing]:
         """Handle events accepted before a crash or restart but never finished."""
@@ -75,7 +85,7 @@ class ConversationCore:
         sent: list[Outgoing] = []
         for row in pending:
             event = _event_from_row(row)
-            sent.extend(await self._process(row.id, event))
+            sent.extend(await self.process(row.id, event))
         return sent
 
     async def _accept(
@@ -90,7 +100,8 @@ class ConversationCore:
                 received_at=_now(self.services),
             )
 
-    async def _process(self, inbox_id: int, event: IncomingMessage | CardClick) -> list[Outgoing]:
+    async def process(self, inbox_id: int, event: IncomingMessage | CardClick) -> list[Outgoing]:
+        """Step 2: handle an accepted event and enqueue the replies, in one transaction."""
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 async with self.sessions.begin() as session:
