@@ -13,6 +13,8 @@ from models.repositories.lists import ListRepository
 from models.repositories.organisation import OrganisationRepository
 
 DEMO_SOURCE = "清河县示例数据（内置）"
+# The demo's platform ids: people keep their own id everywhere; DingTalk groups are `cid-<id>`.
+DEMO_CONVERSATION_PREFIX = {"dingtalk": "cid-"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +54,10 @@ async def ensure_demo_county(session: AsyncSession, *, channels: tuple[str, ...]
     if await organisation.people_count() == 0:
         content = demo_organisation()
         for channel in channels:
-            await organisation.import_content(content, channel=channel)
+            await organisation.import_content(
+                content,
+                channel=channel,
+                conversation_prefix=DEMO_CONVERSATION_PREFIX.get(channel, ""),
+            )
         organisation_imported = True
     return DemoLoad(list_imported, organisation_imported)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -124,3 +124,78 @@ class OutboxRepository:
             .where(OutboxMessage.id.in_(list(ids)))
             .values(status=OutboxStatus.SENT, sent_at=at, attempts=OutboxMessage.attempts + 1)
         )
+
+    async def claim(
+        self, channel: str, now: datetime, *, lease: timedelta, limit: int = 50
+    ) -> list[OutboxMessage]:
+        """Due rows for `channel`, leased to this sender until `now + lease`.
+
+        A row whose lease ran out (its sender crashed between claim and send) is due again.
+        On PostgreSQL `SKIP LOCKED` lets several bot processes claim side by side without
+        sending a row twice; SQLite has one writer at a time anyway.
+        """
+        statement = (
+            select(OutboxMessage)
+            .where(
+                OutboxMessage.channel == channel,
+                or_(
+                    and_(
+                        OutboxMessage.status == OutboxStatus.PENDING,
+                        OutboxMessage.next_attempt_at <= now,
+                    ),
+                    and_(
+                        OutboxMessage.status == OutboxStatus.SENDING,
+                        OutboxMessage.lease_until < now,
+                    ),
+                ),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+            .with_for_update(skip_locked=True)
+        )
+        rows = list(await self.session.scalars(statement))
+        for row in rows:
+            row.status = OutboxStatus.SENDING
+            row.lease_until = now + lease
+        await self.session.flush()
+        return rows
+
+    async def retry_later(self, row_id: int, at: datetime, error: str) -> None:
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(
+                status=OutboxStatus.PENDING,
+                next_attempt_at=at,
+                lease_until=None,
+                attempts=OutboxMessage.attempts + 1,
+                last_error=error[:2000],
+            )
+        )
+
+    async def defer(self, row_id: int, at: datetime) -> None:
+        """Not tried, only postponed (rate limit, an earlier message of the chat waits)."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(status=OutboxStatus.PENDING, next_attempt_at=at, lease_until=None)
+        )
+
+    async def give_up(self, row_id: int, error: str) -> None:
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(
+                status=OutboxStatus.DEAD,
+                lease_until=None,
+                attempts=OutboxMessage.attempts + 1,
+                last_error=error[:2000],
+            )
+        )
+
+    async def depth(self) -> int:
+        """Messages not yet delivered (for /metrics)."""
+        statement = select(func.count(OutboxMessage.id)).where(
+            OutboxMessage.status.in_([OutboxStatus.PENDING, OutboxStatus.SENDING])
+        )
+        return await self.session.scalar(statement) or 0

@@ -67,8 +67,11 @@ class OrganisationRepository:
     async def people_count(self) -> int:
         return await self.session.scalar(select(func.count(Person.id))) or 0
 
-    async def import_content(self, content: OrganisationContent, *, channel: str) -> None:
-        """Upsert conversations and people, and bind them on `channel` under their own ids.
+    async def import_content(
+        self, content: OrganisationContent, *, channel: str, conversation_prefix: str = ""
+    ) -> None:
+        """Upsert conversations and people, and bind them on `channel` under their own ids
+        (conversations as `conversation_prefix` + id: the demo's DingTalk groups are `cid-…`).
 
         A person's roles are replaced as a whole; people missing from the file are marked
         inactive (cases still point at them).
@@ -128,10 +131,12 @@ class OrganisationRepository:
         if problems:
             raise OrganisationImportError(problems)
         await self.session.flush()
-        await self._bind_conversations([c.id for c in content.conversations], channel)
+        await self._bind_conversations(
+            [c.id for c in content.conversations], channel, conversation_prefix
+        )
         await self._upsert_people(content, role_rows, channel)
 
-    async def _bind_conversations(self, ids: list[str], channel: str) -> None:
+    async def _bind_conversations(self, ids: list[str], channel: str, prefix: str) -> None:
         bound = set(
             await self.session.scalars(
                 select(ConversationBinding.conversation_id).where(
@@ -140,7 +145,7 @@ class OrganisationRepository:
             )
         )
         self.session.add_all(
-            ConversationBinding(conversation_id=cid, channel=channel, platform_id=cid)
+            ConversationBinding(conversation_id=cid, channel=channel, platform_id=prefix + cid)
             for cid in ids
             if cid not in bound
         )
