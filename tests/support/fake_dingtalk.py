@@ -26,7 +26,7 @@ from aiohttp import WSMsgType, web
 T = TypeVar("T")
 
 CLIENT_ID = "dingwhistletest"
-CLIENT_SECRET = "fake-secret"  # noqa: S105 - a test double's credential
+CLIENT_SECRET = "fake-secret"
 CHATBOT_TOPIC = "/v1.0/im/bot/messages/get"
 CARD_TOPIC = "/v1.0/card/instances/callback"
 
@@ -104,7 +104,7 @@ class FakeDingTalk:
         await self.runner.setup()
         site = web.TCPSite(self.runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server  # noqa: SLF001 - aiohttp exposes the bound port only here
+        server = site._server
         assert server is not None
         self.port = server.sockets[0].getsockname()[1]
 
@@ -119,6 +119,7 @@ class FakeDingTalk:
             asyncio.run_coroutine_threadsafe(shutdown(), self.loop).result(timeout=10)
         self.loop.call_soon_threadsafe(self.loop.stop)
         self.thread.join(timeout=10)
+        self.loop.close()
 
     @property
     def base_url(self) -> str:
@@ -290,7 +291,10 @@ class FakeDingTalk:
             return web.json_response({"code": "InvalidAuthentication"}, status=401)
         self.tokens_issued += 1
         return web.json_response(
-            {"accessToken": f"fake-token-{self.tokens_issued}", "expireIn": self.knobs.token_expire_in}
+            {
+                "accessToken": f"fake-token-{self.tokens_issued}",
+                "expireIn": self.knobs.token_expire_in,
+            }
         )
 
     def _authorised(self, request: web.Request) -> bool:
@@ -334,9 +338,7 @@ class FakeDingTalk:
             return fault
         body = await request.json()
         self.sent.append(Sent("single", ",".join(body.get("userIds", [])), body))
-        return web.json_response(
-            {"processQueryKey": uuid4().hex, "flowControlledStaffIdList": []}
-        )
+        return web.json_response({"processQueryKey": uuid4().hex, "flowControlledStaffIdList": []})
 
     async def _card_create(self, request: web.Request) -> web.Response:
         if not self._authorised(request):
