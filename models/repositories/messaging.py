@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from models.messaging import InboxMessage, InboxStatus, OutboxMessage, OutboxStatus
 
@@ -134,21 +135,32 @@ class OutboxRepository:
         On PostgreSQL `SKIP LOCKED` lets several bot processes claim side by side without
         sending a row twice; SQLite has one writer at a time anyway.
         """
-        statement = (
-            select(OutboxMessage)
+        due = or_(
+            and_(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            ),
+            and_(OutboxMessage.status == OutboxStatus.SENDING, OutboxMessage.lease_until < now),
+        )
+        # An earlier message of the same chat that is waiting (a retry, a rate-limit slot) or
+        # being sent elsewhere holds the later ones back: a chat never sees them out of order.
+        earlier = aliased(OutboxMessage)
+        waiting_before = (
+            select(earlier.id)
             .where(
-                OutboxMessage.channel == channel,
+                earlier.channel == OutboxMessage.channel,
+                earlier.conversation_id == OutboxMessage.conversation_id,
+                earlier.id < OutboxMessage.id,
                 or_(
-                    and_(
-                        OutboxMessage.status == OutboxStatus.PENDING,
-                        OutboxMessage.next_attempt_at <= now,
-                    ),
-                    and_(
-                        OutboxMessage.status == OutboxStatus.SENDING,
-                        OutboxMessage.lease_until < now,
-                    ),
+                    and_(earlier.status == OutboxStatus.PENDING, earlier.next_attempt_at > now),
+                    and_(earlier.status == OutboxStatus.SENDING, earlier.lease_until >= now),
                 ),
             )
+            .exists()
+        )
+        statement = (
+            select(OutboxMessage)
+            .where(OutboxMessage.channel == channel, due, ~waiting_before)
             .order_by(OutboxMessage.id)
             .limit(limit)
             .with_for_update(skip_locked=True)

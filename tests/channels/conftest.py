@@ -66,7 +66,7 @@ class RunningBot:
             async with self.sessions() as session:
                 depth = await OutboxRepository(session).depth()
                 pending = len(await InboxRepository(session).pending(CHANNEL))
-            if depth == 0 and pending == 0 and self.channel.work.empty():
+            if depth == 0 and pending == 0 and self.channel.idle:
                 return
             if loop.time() > deadline:
                 msg = f"not settled within {timeout} s (outbox {depth})"

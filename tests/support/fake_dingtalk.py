@@ -75,6 +75,7 @@ class FakeDingTalk:
         self.sockets: list[web.WebSocketResponse] = []
         self.tickets: set[str] = set()
         self.opens = 0
+        self.open_attempts = 0
         self.subscriptions: list[dict[str, Any]] = []
         self.tokens_issued = 0
         self.acks: dict[str, dict[str, Any]] = {}
@@ -133,6 +134,7 @@ class FakeDingTalk:
 
     async def _open(self, request: web.Request) -> web.Response:
         body = await request.json()
+        self.open_attempts += 1
         if self.knobs.fail_open > 0:
             self.knobs.fail_open -= 1
             return web.json_response({"code": "ServiceUnavailable"}, status=500)

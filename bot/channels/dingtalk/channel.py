@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import zlib
 from collections.abc import Callable
 from datetime import UTC, datetime
 
@@ -47,8 +48,10 @@ class DingTalkChannel:
         self.settings = settings
         self.core = ConversationCore(sessions, services)
         self.routes = RouteBook()
-        self.work: asyncio.Queue[Work] = asyncio.Queue()
-        self.gate = InboundGate(self.core, self.routes, self.work, clock)
+        # One queue per worker, a conversation always on the same one: messages of one chat
+        # are handled in the order they arrived, different chats side by side.
+        self.queues: list[asyncio.Queue[Work]] = [asyncio.Queue() for _ in range(WORKERS)]
+        self.gate = InboundGate(self.core, self.routes, self._enqueue, clock)
         self.client = DingTalkClient(settings)
         self.sender = DingTalkSender(sessions, self.client, settings, self.routes, clock)
         self.stream = stream_client(settings, self.gate)
@@ -59,15 +62,16 @@ class DingTalkChannel:
         await self.core.recover(CHANNEL)  # accepted before a crash, never handled
         tasks = [asyncio.create_task(self.stream.start(), name="dingtalk-stream")]
         tasks += [
-            asyncio.create_task(self._worker(), name=f"dingtalk-worker-{n}")
-            for n in range(WORKERS)
+            asyncio.create_task(self._worker(queue), name=f"dingtalk-worker-{n}")
+            for n, queue in enumerate(self.queues)
         ]
         delivery = asyncio.create_task(self._deliver(stop), name="dingtalk-outbox")
         try:
             await stop.wait()
         finally:
             await self.stream.stop()
-            await self.work.join()  # finish what was accepted; the inbox has it anyway
+            for queue in self.queues:  # finish what was accepted; the inbox has it anyway
+                await queue.join()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
@@ -75,16 +79,24 @@ class DingTalkChannel:
             await delivery
             await self.client.close()
 
-    async def _worker(self) -> None:
+    def _enqueue(self, work: Work) -> None:
+        conversation = work[1].conversation or ""
+        self.queues[zlib.crc32(conversation.encode()) % WORKERS].put_nowait(work)
+
+    @property
+    def idle(self) -> bool:
+        return all(queue.empty() for queue in self.queues)
+
+    async def _worker(self, queue: asyncio.Queue[Work]) -> None:
         while True:
-            inbox_id, event = await self.work.get()
+            inbox_id, event = await queue.get()
             try:
                 await self.core.process(inbox_id, event)
                 self.processed += 1
             except Exception:  # the core records failures itself; never let a worker die
                 log.exception("processing inbox %s failed", inbox_id)
             finally:
-                self.work.task_done()
+                queue.task_done()
                 self._wake.set()
 
     async def _deliver(self, stop: asyncio.Event) -> None:

@@ -8,7 +8,6 @@ accepted event is queued for the workers and never handled before its ACK.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -56,12 +55,12 @@ class InboundGate:
         self,
         core: ConversationCore,
         routes: RouteBook,
-        work: asyncio.Queue[Work],
+        enqueue: Callable[[Work], None],
         clock: Callable[[], datetime],
     ) -> None:
         self.core = core
         self.routes = routes
-        self.work = work
+        self.enqueue = enqueue
         self.clock = clock
         self.received = 0
         self.refused = 0
@@ -92,4 +91,4 @@ class InboundGate:
     async def _accept(self, event: IncomingMessage | CardClick) -> None:
         inbox_id = await self.core.accept(event)  # raises on a database failure: no ACK
         if inbox_id is not None:
-            self.work.put_nowait((inbox_id, event))
+            self.enqueue((inbox_id, event))

@@ -1,0 +1,76 @@
+"""Faults on the DingTalk side: reconnects, refused connections, failing sends, restarts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from classifier.engine import Classifier
+from models.lifecycle import CaseStatus
+from tests.channels.conftest import RunningBot, start_bot, stop_bot
+from tests.channels.test_dingtalk_channel import say
+from tests.support.console import REPORT
+from tests.support.fake_dingtalk import FakeDingTalk
+
+
+async def test_disconnect_and_abrupt_close_reconnect_without_loss(bot: RunningBot) -> None:
+    fake = bot.fake
+    await fake.call(fake.push_system("disconnect", {"reason": "persistent connection is timeout"}))
+    await fake.call(fake.wait_connected(2))
+    await say(bot, "gw1", "vg-dongguan", REPORT)
+    await fake.call(fake.drop_connection())
+    await fake.call(fake.wait_connected(3))
+    await say(bot, "ts1", "tg-T01", "确认 0001")
+    await bot.settle()
+    assert (await bot.case(1)).status is CaseStatus.DISPATCHED
+
+
+async def test_open_connection_failures_are_retried(
+    tmp_path: Path, fake: FakeDingTalk, trained: Classifier
+) -> None:
+    fake.knobs.fail_open = 2
+    bot = await start_bot(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", fake, trained)
+    try:
+        assert fake.open_attempts >= 3
+        await say(bot, "gw1", "vg-dongguan", REPORT)
+        await bot.settle()
+        assert await bot.case_count() == 1
+    finally:
+        await stop_bot(bot)
+
+
+async def test_failing_sends_are_delivered_later_in_order(bot: RunningBot) -> None:
+    fake = bot.fake
+    fake.knobs.fail_sends = 2  # the receipt and what follows it wait; nothing is lost
+    await say(bot, "gw1", "vg-dongguan", REPORT)
+    await say(bot, "gw1", "vg-dongguan", "我的待办")
+    await bot.settle(timeout=30)
+    texts = [s.text for s in fake.sent_to("cid-vg-dongguan")]
+    assert len(texts) == 2
+    assert "【已受理】" in texts[0]  # still before the later answer
+    assert "待办" in texts[1]
+
+
+async def test_a_restart_finishes_what_was_accepted_and_queued(
+    tmp_path: Path, fake: FakeDingTalk, trained: Classifier
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    bot = await start_bot(url, fake, trained)
+    # Accepted but never handled, as after a crash right after the ACK.
+    from datetime import UTC, datetime
+
+    from bot.channels.dingtalk.inbound import parse_chatbot_message
+
+    payload = fake.chatbot_payload(REPORT, sender="gw1", conversation="cid-vg-dongguan")
+    parsed = parse_chatbot_message(payload, received_at=datetime.now(UTC))
+    await bot.channel.core.accept(parsed.message)
+    await stop_bot(bot)
+    assert fake.sent == []
+
+    again = await start_bot(url, fake, trained)
+    try:
+        await again.settle()
+        assert await again.case_count() == 1
+        receipts = [s for s in fake.sent_to("cid-vg-dongguan") if "【已受理】" in s.text]
+        assert len(receipts) == 1
+    finally:
+        await stop_bot(again)
