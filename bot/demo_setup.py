@@ -61,3 +61,23 @@ async def ensure_demo_county(session: AsyncSession, *, channels: tuple[str, ...]
             )
         organisation_imported = True
     return DemoLoad(list_imported, organisation_imported)
+
+
+async def bind_demo_organisation(session: AsyncSession, channel: str) -> bool:
+    """Give the demo people and groups their ids on `channel` (DingTalk: `cid-<id>`) when the
+    database holds the demo county and nothing is bound on that channel yet.
+
+    A county's own organisation is never touched: this only acts on the shipped demo list.
+    """
+    version = await ListRepository(session).current_version()
+    if version is None or version.content_hash != demo_list().content_hash():
+        return False
+    organisation = OrganisationRepository(session)
+    if await organisation.bound_count(channel) > 0:
+        return False
+    await organisation.import_content(
+        demo_organisation(),
+        channel=channel,
+        conversation_prefix=DEMO_CONVERSATION_PREFIX.get(channel, ""),
+    )
+    return True

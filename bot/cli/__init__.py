@@ -15,6 +15,7 @@ from bot.cli.classifier_commands import (
 from bot.cli.db_commands import db_app
 from bot.cli.demo_command import demo
 from bot.cli.list_commands import import_list, list_app
+from bot.cli.run_command import run_command
 
 app = typer.Typer(
     name="whistle",
@@ -31,6 +32,7 @@ app = typer.Typer(
 )
 app.command("demo")(demo)
 app.command("chat")(chat_command)
+app.command("run")(run_command)
 app.command("import-list")(import_list)
 app.add_typer(list_app, name="list")
 app.command("train")(train_command)

@@ -64,6 +64,13 @@ class OrganisationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
+    async def bound_count(self, channel: str) -> int:
+        """Conversations with an id on `channel`."""
+        statement = select(func.count(ConversationBinding.id)).where(
+            ConversationBinding.channel == channel
+        )
+        return await self.session.scalar(statement) or 0
+
     async def people_count(self) -> int:
         return await self.session.scalar(select(func.count(Person.id))) or 0
 

@@ -58,6 +58,15 @@ class DingTalkChannel:
         self._wake = asyncio.Event()
         self.processed = 0
 
+    def counters(self) -> dict[str, float]:
+        """For /metrics."""
+        return {
+            "messages_in": self.gate.received,
+            "messages_out": self.sender.sent,
+            "send_failures": self.sender.failed,
+            "reconnects": max(self.stream.connections_opened - 1, 0),
+        }
+
     async def run(self, stop: asyncio.Event) -> None:
         await self.core.recover(CHANNEL)  # accepted before a crash, never handled
         tasks = [asyncio.create_task(self.stream.start(), name="dingtalk-stream")]

@@ -44,8 +44,16 @@ class _CardHandler(dingtalk_stream.CallbackHandler):
 
 
 class _Client(dingtalk_stream.DingTalkStreamClient):
+    connections_opened = 0
+
     def get_host_ip(self) -> str:
         return ""  # the SDK probes 8.8.8.8 for it; DingTalk does not need it
+
+    def open_connection(self) -> dict[str, Any] | None:
+        connection = super().open_connection()
+        if connection:
+            self.connections_opened += 1
+        return connection
 
 
 def stream_client(
