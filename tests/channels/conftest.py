@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -79,15 +79,32 @@ def settings_for(fake: FakeDingTalk) -> DingTalkSettings:
     )
 
 
-async def start_bot(url: str, fake: FakeDingTalk, classifier: Classifier) -> RunningBot:
+class MovableClock:
+    """Real time plus an offset the test moves forward (to skip a retry's wait)."""
+
+    def __init__(self) -> None:
+        self.offset = timedelta()
+
+    def __call__(self) -> datetime:
+        return datetime.now(UTC) + self.offset
+
+
+async def start_bot(
+    url: str,
+    fake: FakeDingTalk,
+    classifier: Classifier,
+    *,
+    clock: MovableClock | None = None,
+    sends_per_minute: int = 20,
+) -> RunningBot:
     engine = make_engine(url)
     await schema.upgrade(engine)
     sessions = make_sessionmaker(engine)
     async with sessions.begin() as session:
         await ensure_demo_county(session, channels=(CHANNEL,))
-    channel = DingTalkChannel(
-        settings_for(fake), sessions, Services(classifier, lambda: datetime.now(UTC))
-    )
+    clock = clock or MovableClock()
+    settings = settings_for(fake).model_copy(update={"sends_per_minute": sends_per_minute})
+    channel = DingTalkChannel(settings, sessions, Services(classifier, clock), clock=clock)
     stop = asyncio.Event()
     task = asyncio.create_task(channel.run(stop))
     await fake.call(fake.wait_connected())

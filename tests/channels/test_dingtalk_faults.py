@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from bot.channels.dingtalk.inbound import parse_chatbot_message
 from classifier.engine import Classifier
 from models.lifecycle import CaseStatus
-from tests.channels.conftest import RunningBot, start_bot, stop_bot
+from tests.channels.conftest import MovableClock, RunningBot, start_bot, stop_bot
 from tests.channels.test_dingtalk_channel import say
 from tests.support.console import REPORT
 from tests.support.fake_dingtalk import FakeDingTalk
@@ -56,10 +59,6 @@ async def test_a_restart_finishes_what_was_accepted_and_queued(
     url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
     bot = await start_bot(url, fake, trained)
     # Accepted but never handled, as after a crash right after the ACK.
-    from datetime import UTC, datetime
-
-    from bot.channels.dingtalk.inbound import parse_chatbot_message
-
     payload = fake.chatbot_payload(REPORT, sender="gw1", conversation="cid-vg-dongguan")
     parsed = parse_chatbot_message(payload, received_at=datetime.now(UTC))
     await bot.channel.core.accept(parsed.message)
@@ -72,5 +71,64 @@ async def test_a_restart_finishes_what_was_accepted_and_queued(
         assert await again.case_count() == 1
         receipts = [s for s in fake.sent_to("cid-vg-dongguan") if "【已受理】" in s.text]
         assert len(receipts) == 1
+    finally:
+        await stop_bot(again)
+
+
+async def test_flow_control_waits_its_minute_then_delivers(
+    tmp_path: Path, fake: FakeDingTalk, trained: Classifier
+) -> None:
+    clock = MovableClock()
+    bot = await start_bot(f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", fake, trained, clock=clock)
+    try:
+        fake.knobs.throttle_sends = 1
+        await say(bot, "gw1", "vg-dongguan", REPORT)
+        await fake.call(asyncio.sleep(1.5))  # a few sender passes: the receipt is held back
+        assert fake.sent_to("cid-vg-dongguan") == []
+        clock.offset = timedelta(seconds=61)
+        await bot.settle()
+        [receipt] = fake.sent_to("cid-vg-dongguan")
+        assert "【已受理】" in receipt.text
+    finally:
+        await stop_bot(bot)
+
+
+async def test_the_rate_limit_spreads_a_chats_messages_over_minutes(
+    tmp_path: Path, fake: FakeDingTalk, trained: Classifier
+) -> None:
+    clock = MovableClock()
+    bot = await start_bot(
+        f"sqlite+aiosqlite:///{tmp_path / 'w.db'}", fake, trained, clock=clock, sends_per_minute=3
+    )
+    try:
+        for _ in range(5):
+            await say(bot, "gw1", "vg-dongguan", "我的待办")
+        await fake.call(asyncio.sleep(1.5))
+        assert len(fake.sent_to("cid-vg-dongguan")) == 3
+        clock.offset = timedelta(seconds=61)
+        await bot.settle()
+        assert len(fake.sent_to("cid-vg-dongguan")) == 5
+    finally:
+        await stop_bot(bot)
+
+
+async def test_a_restart_sends_what_the_outbox_holds_exactly_once(
+    tmp_path: Path, fake: FakeDingTalk, trained: Classifier
+) -> None:
+    url = f"sqlite+aiosqlite:///{tmp_path / 'w.db'}"
+    bot = await start_bot(url, fake, trained)
+    fake.knobs.fail_sends = 1_000  # DingTalk is down: replies pile up in the outbox
+    await say(bot, "gw1", "vg-dongguan", REPORT)
+    await fake.call(asyncio.sleep(1))
+    await stop_bot(bot)
+    assert fake.sent == []
+    fake.knobs.fail_sends = 0
+
+    again = await start_bot(url, fake, trained)
+    try:
+        await again.settle(timeout=30)
+        receipts = [s for s in fake.sent if "【已受理】" in s.text]
+        assert len(receipts) == 1
+        assert len(fake.sent_to("cid-tg-T01")) == 1
     finally:
         await stop_bot(again)
