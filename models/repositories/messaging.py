@@ -193,6 +193,19 @@ class OutboxRepository:
             .values(status=OutboxStatus.PENDING, next_attempt_at=at, lease_until=None)
         )
 
+    async def supersede(self, row_id: int, by_id: int, at: datetime) -> None:
+        """A card edit made pointless by a later edit of the same card: done, not sent."""
+        await self.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == row_id)
+            .values(
+                status=OutboxStatus.SENT,
+                sent_at=at,
+                lease_until=None,
+                last_error=f"merged into outbox {by_id}",
+            )
+        )
+
     async def give_up(self, row_id: int, error: str) -> None:
         await self.session.execute(
             update(OutboxMessage)

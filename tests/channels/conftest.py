@@ -96,6 +96,7 @@ async def start_bot(
     *,
     clock: MovableClock | None = None,
     sends_per_minute: int = 20,
+    card_template_id: str = "",
 ) -> RunningBot:
     engine = make_engine(url)
     await schema.upgrade(engine)
@@ -103,7 +104,9 @@ async def start_bot(
     async with sessions.begin() as session:
         await ensure_demo_county(session, channels=(CHANNEL,))
     clock = clock or MovableClock()
-    settings = settings_for(fake).model_copy(update={"sends_per_minute": sends_per_minute})
+    settings = settings_for(fake).model_copy(
+        update={"sends_per_minute": sends_per_minute, "card_template_id": card_template_id}
+    )
     channel = DingTalkChannel(settings, sessions, Services(classifier, clock), clock=clock)
     stop = asyncio.Event()
     task = asyncio.create_task(channel.run(stop))

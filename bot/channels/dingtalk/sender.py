@@ -84,8 +84,12 @@ class DingTalkSender:
             messages = {row.id: outgoing_from_payload(row.payload) for row in rows}
         held: dict[str | None, datetime] = {}
         delivered = 0
+        superseded = self._superseded(plans, messages)
         for row_id, attempts, conversation in plans:
             now = self.clock()
+            if row_id in superseded:
+                await self._outcome(lambda o, i=row_id, t=now: o.supersede(i, superseded[i], t))
+                continue
             if conversation in held:
                 await self._outcome(lambda o, i=row_id, c=conversation: o.defer(i, held[c]))
                 continue
@@ -114,6 +118,30 @@ class DingTalkSender:
             delivered += 1
         self.sent += delivered
         return delivered
+
+    def _superseded(
+        self, plans: list[tuple[int, int, str | None]], messages: dict[int, Outgoing]
+    ) -> dict[int, int]:
+        """Card edits a later edit of the same card replaces, mapped to that later row.
+
+        When a chat is rate-limited its updates queue up; with card templates only the newest
+        state of each card needs to reach DingTalk (markdown cards are separate messages and
+        are all sent).
+        """
+        if not self.settings.card_template_id:
+            return {}
+        latest: dict[tuple[str | None, str], int] = {}
+        superseded: dict[int, int] = {}
+        for row_id, _attempts, conversation in reversed(plans):
+            message = messages[row_id]
+            if not (message.replaces_card and message.card_key and message.card):
+                continue
+            key = (conversation, message.card_key)
+            if key in latest:
+                superseded[row_id] = latest[key]
+            else:
+                latest[key] = row_id
+        return superseded
 
     async def _outcome(self, action: Callable[[OutboxRepository], Awaitable[None]]) -> None:
         async with self.sessions.begin() as session:
