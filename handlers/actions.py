@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 
-from handlers import copy, department, queries, rating, review
+from handlers import admin, copy, department, queries, rating, review
 from handlers.case_view import CaseView, load_case_view
 from handlers.commands import Command, Verb
 from handlers.permissions import acting_role, allowed_roles, roles_on_case
@@ -80,6 +80,8 @@ async def run_command(turn: Turn, command: Command) -> None:
             await queries.my_tasks(turn)
         case Verb.WHO_OWNS:
             queries.who_owns(turn, command)
+        case Verb.BIND_GROUP:
+            await admin.bind_group(turn, command)
         case Verb.HELP:
             roles = {scope.role for scope in turn.actor.roles} if turn.actor else set()
             queries.help_answer(turn, case_verbs_for(roles))

@@ -44,6 +44,7 @@ class Verb(enum.StrEnum):
     MY_TASKS = "my_tasks"
     WHO_OWNS = "who_owns"
     HELP = "help"
+    BIND_GROUP = "bind_group"
 
 
 class ReturnReason(enum.StrEnum):
@@ -145,6 +146,7 @@ SYNTAX: dict[str, _Syntax] = {
     "待办": _Syntax(Verb.MY_TASKS, "我的待办"),
     "谁负责": _Syntax(Verb.WHO_OWNS, "谁负责 秸秆焚烧"),
     "帮助": _Syntax(Verb.HELP, "帮助"),
+    "绑定本群": _Syntax(Verb.BIND_GROUP, "绑定本群 tg-T02"),
 }
 _WORDS = sorted(SYNTAX, key=len, reverse=True)
 _CASE = re.compile(r"(?:[A-Z]{1,4}-\d{8}-)?(\d{1,6})(?!\d)", re.IGNORECASE)
@@ -167,6 +169,8 @@ def parse_command(line: str) -> Command | None:
             return Command(syntax.verb) if not rest.strip() else None
         if syntax.verb is Verb.WHO_OWNS:
             return _who_owns(rest, syntax)
+        if syntax.verb is Verb.BIND_GROUP:
+            return _bind_group(rest, syntax)
         if rest and not (rest[0].isspace() or rest[0].isascii() or rest[0] in ":："):
             return None  # 签收了吗 / 查一下: a sentence that happens to start with the word
         return _with_case(syntax, rest.strip(" :："))
@@ -178,6 +182,13 @@ def _who_owns(rest: str, syntax: _Syntax) -> Command:
     if not subject:
         raise CommandError(f"请说明要查的事项，例如：{syntax.usage}")
     return Command(Verb.WHO_OWNS, text=subject)
+
+
+def _bind_group(rest: str, syntax: _Syntax) -> Command:
+    group = rest.strip(" :：")
+    if not group or " " in group:
+        raise CommandError(f"请写上本群在系统中的群编号，例如：{syntax.usage}")
+    return Command(Verb.BIND_GROUP, text=group)
 
 
 def _with_case(syntax: _Syntax, rest: str) -> Command | None:

@@ -590,3 +590,16 @@ def help_text(role_labels: Sequence[str], usages: Sequence[str], *, can_report: 
     lines.extend(f"  {usage}" for usage in usages)
     lines.append("案件编号可写简写，例如 0007。")
     return "\n".join(lines)
+
+
+ADMIN_ONLY = "只有系统管理员可以绑定群。"
+
+
+def unknown_group(group_id: str) -> str:
+    return (
+        f"没有编号为“{group_id}”的群。群编号见 whistle org show 或组织数据的 conversations.csv。"
+    )
+
+
+def group_bound(title: str, group_id: str) -> str:
+    return f"已将本群绑定为“{title}”（{group_id}），此后发往该群的消息都在这里。"

@@ -147,6 +147,7 @@ class ConversationCore:
             conversation = await org.conversation(actor.home_conversation_id)
         organisation_turn.actor = actor
         organisation_turn.conversation = conversation
+        organisation_turn.platform_conversation = event.conversation
         return organisation_turn
 
     async def _handle(self, turn: Turn, event: IncomingMessage | CardClick, inbox_id: int) -> None:

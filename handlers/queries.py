@@ -128,5 +128,6 @@ def help_answer(turn: Turn, case_verbs: frozenset[Verb]) -> None:
     """`case_verbs`: the case commands the person's roles may use somewhere in the lifecycle."""
     roles = [scope.role for scope in turn.actor.roles] if turn.actor else []
     labels = list(dict.fromkeys(role.label for role in roles))
-    usages = usage_lines(case_verbs | QUERY_VERBS)
+    admin = frozenset({Verb.BIND_GROUP}) if Role.ADMIN in roles else frozenset()
+    usages = usage_lines(case_verbs | QUERY_VERBS | admin)
     turn.reply(copy.help_text(labels, usages, can_report=bool(REPORTING_ROLES & set(roles))))

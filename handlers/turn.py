@@ -41,6 +41,8 @@ class Turn:
     actor: PersonView | None
     conversation: Conversation | None
     out: list[Outgoing] = field(default_factory=list)
+    # The chat's id on the platform, as the event named it (even when it is bound to nothing).
+    platform_conversation: str | None = None
 
     @property
     def cases(self) -> CaseRepository:

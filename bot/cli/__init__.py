@@ -15,6 +15,7 @@ from bot.cli.classifier_commands import (
 from bot.cli.db_commands import db_app
 from bot.cli.demo_command import demo
 from bot.cli.list_commands import import_list, list_app
+from bot.cli.org_commands import org_app
 from bot.cli.run_command import run_command
 
 app = typer.Typer(
@@ -40,6 +41,7 @@ app.command("classify")(classify_command)
 app.command("who-owns")(who_owns_command)
 app.command("evaluate")(evaluate_command)
 app.add_typer(db_app, name="db")
+app.add_typer(org_app, name="org")
 
 
 def _localise_help() -> None:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import selectinload
 
@@ -63,6 +63,96 @@ class PersonView:
 class OrganisationRepository:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
+
+    async def bind_conversation(
+        self, conversation_id: str, channel: str, platform_id: str
+    ) -> None:
+        """Point `conversation_id` at `platform_id` on `channel`; a binding of that platform
+        chat to another group is removed (one chat is one group)."""
+        await self.session.execute(
+            delete(ConversationBinding).where(
+                ConversationBinding.channel == channel,
+                or_(
+                    ConversationBinding.platform_id == platform_id,
+                    ConversationBinding.conversation_id == conversation_id,
+                ),
+            )
+        )
+        self.session.add(
+            ConversationBinding(
+                conversation_id=conversation_id, channel=channel, platform_id=platform_id
+            )
+        )
+        await self.session.flush()
+
+    async def directory(self) -> list[dict[str, object]]:
+        """Everyone active, with roles in words and the platform ids of them and their home
+        chat: what `whistle org show` prints."""
+        people = list(
+            await self.session.scalars(
+                select(Person)
+                .where(Person.active.is_(True))
+                .options(selectinload(Person.roles))
+                .order_by(Person.id)
+            )
+        )
+        townships = dict(
+            (await self.session.execute(select(Township.id, Township.name))).tuples().all()
+        )
+        villages = dict(
+            (await self.session.execute(select(Village.id, Village.name))).tuples().all()
+        )
+        departments = dict(
+            (await self.session.execute(select(Department.id, Department.code))).tuples().all()
+        )
+        conversations = {c.id: c for c in await self.session.scalars(select(Conversation))}
+        user_ids: dict[str, dict[str, str]] = {}
+        for person_id, channel, user in await self.session.execute(
+            select(
+                PersonIdentity.person_id, PersonIdentity.channel, PersonIdentity.platform_user_id
+            )
+        ):
+            user_ids.setdefault(person_id, {})[channel] = user
+        chat_ids: dict[str, dict[str, str]] = {}
+        for conversation_id, channel, platform in await self.session.execute(
+            select(
+                ConversationBinding.conversation_id,
+                ConversationBinding.channel,
+                ConversationBinding.platform_id,
+            )
+        ):
+            chat_ids.setdefault(conversation_id, {})[channel] = platform
+
+        def scope(role: PersonRole) -> str:
+            if role.department_id is not None:
+                return departments.get(role.department_id, "")
+            place = townships.get(role.township_id, "") if role.township_id else ""
+            if role.village_id is not None:
+                place += "/" + villages.get(role.village_id, "")
+            return place
+
+        entries: list[dict[str, object]] = []
+        for person in people:
+            home = conversations.get(person.home_conversation_id or "")
+            entries.append(
+                {
+                    "id": person.id,
+                    "name": person.name,
+                    "roles": [
+                        f"{r.role.value}:{scope(r)}" if scope(r) else r.role.value
+                        for r in person.roles
+                    ],
+                    "platform_user_ids": user_ids.get(person.id, {}),
+                    "home_conversation": None
+                    if home is None
+                    else {
+                        "id": home.id,
+                        "title": home.title,
+                        "platform_ids": chat_ids.get(home.id, {}),
+                    },
+                }
+            )
+        return entries
 
     async def bound_count(self, channel: str) -> int:
         """Conversations with an id on `channel`."""

@@ -81,3 +81,21 @@ async def test_a_stranger_and_a_forged_callback_are_refused(bot: RunningBot) -> 
     await bot.settle()
     assert (await bot.case(1)).status is CaseStatus.REPORTED
     assert bot.channel.gate.refused == 1
+
+
+async def test_an_admin_binds_a_new_group_in_chat(bot: RunningBot) -> None:
+    fake = bot.fake
+    # A stranger's group: nobody but an admin may bind it.
+    await say(bot, "ts1", "new-chat", "绑定本群 tg-T02")
+    await say(bot, "ad1", "new-chat", "绑定本群 tg-T99")
+    await say(bot, "ad1", "new-chat", "绑定本群 tg-T02")
+    await bot.settle()
+    # Answers to an unbound chat go to the speaker's own group.
+    assert any("只有系统管理员" in s.text for s in fake.sent_to("cid-tg-T01"))
+    assert any("没有编号为“tg-T99”的群" in s.text for s in fake.sent_to("cid-dc"))
+    [bound] = fake.sent_to("cid-new-chat")
+    assert "城南街道吹哨群" in bound.text
+    # What goes to 城南街道's group now arrives in the chat just bound.
+    await say(bot, "ts3", "new-chat", "帮助")
+    await bot.settle()
+    assert any("使用说明" in s.text for s in fake.sent_to("cid-new-chat"))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import socket
@@ -14,6 +15,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.demo_setup import bind_demo_organisation, ensure_demo_county
+from models import schema
+from models.db import make_engine, make_sessionmaker
 from tests.support.console import REPORT
 from tests.support.fake_dingtalk import CLIENT_ID, CLIENT_SECRET, FakeDingTalk
 from tests.support.home import Home
@@ -106,3 +110,37 @@ async def test_run_serves_dingtalk_health_and_metrics_and_stops_cleanly(
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=10) as response:  # noqa: S310 - loopback only
         return response.read().decode("utf-8")
+
+
+def test_org_show_lists_people_with_their_dingtalk_ids(tmp_path: Path) -> None:
+    """After `whistle run` bound the demo county on DingTalk (user id = person id, groups
+    `cid-<id>`), `whistle org show --json` tells an administrator who is who."""
+
+    async def prepare() -> None:
+        engine = make_engine(f"sqlite+aiosqlite:///{tmp_path / 'whistle.db'}")
+        try:
+            await schema.upgrade(engine)
+            async with make_sessionmaker(engine).begin() as session:
+                await ensure_demo_county(session, channels=("console",))
+                assert await bind_demo_organisation(session, "dingtalk")
+                assert not await bind_demo_organisation(session, "dingtalk")  # once only
+        finally:
+            await engine.dispose()
+
+    asyncio.run(prepare())
+    result = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [*WHISTLE, "org", "show", "--json"],
+        capture_output=True,
+        text=True,
+        env=_environment(tmp_path),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    people = {p["id"]: p for p in json.loads(result.stdout)["people"]}
+    gw1 = people["gw1"]
+    assert gw1["roles"] == ["grid_worker:清源街道/东关社区"]
+    assert gw1["platform_user_ids"] == {"console": "gw1", "dingtalk": "gw1"}
+    assert gw1["home_conversation"]["platform_ids"]["dingtalk"] == "cid-vg-dongguan"
+    assert people["li-DEPT05"]["roles"] == ["liaison:DEPT05"]
+    assert people["ad1"]["roles"] == ["admin"]
