@@ -73,7 +73,18 @@ class CaseView:
         )
 
 
+# List items never change once imported (a re-import makes a new version with new rows), so
+# their views are cached for the process: a report ranks several items, and loading each from
+# the database was most of the time a report took.
+_ITEM_CACHE_SIZE = 4096
+_items: dict[int, ItemView] = {}
+_item_ids: dict[tuple[int, str], int | None] = {}
+
+
 async def load_item(session: AsyncSession, item_id: int) -> ItemView | None:
+    cached = _items.get(item_id)
+    if cached is not None:
+        return cached
     statement = (
         select(ListItem)
         .where(ListItem.id == item_id)
@@ -83,13 +94,24 @@ async def load_item(session: AsyncSession, item_id: int) -> ItemView | None:
         )
     )
     item = (await session.scalars(statement)).first()
-    return None if item is None else _item_view(item)
+    if item is None:
+        return None
+    view = _item_view(item)
+    if len(_items) >= _ITEM_CACHE_SIZE:
+        _items.clear()
+    _items[item_id] = view
+    return view
 
 
 async def load_item_by_code(session: AsyncSession, code: str, version_id: int) -> ItemView | None:
-    item_id = await session.scalar(
-        select(ListItem.id).where(ListItem.version_id == version_id, ListItem.code == code)
-    )
+    key = (version_id, code)
+    if key not in _item_ids:
+        if len(_item_ids) >= _ITEM_CACHE_SIZE:
+            _item_ids.clear()
+        _item_ids[key] = await session.scalar(
+            select(ListItem.id).where(ListItem.version_id == version_id, ListItem.code == code)
+        )
+    item_id = _item_ids[key]
     return None if item_id is None else await load_item(session, item_id)
 
 

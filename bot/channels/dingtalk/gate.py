@@ -8,6 +8,7 @@ accepted event is queued for the workers and never handled before its ACK.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from datetime import datetime
@@ -64,6 +65,9 @@ class InboundGate:
         self.clock = clock
         self.received = 0
         self.refused = 0
+        # A burst arrives as up to a hundred concurrent SDK tasks; stored one at a time they
+        # queue here in order instead of crowding the database's write lock (SQLite has one).
+        self._store = asyncio.Lock()
 
     async def chatbot_message(self, data: dict[str, Any]) -> None:
         try:
@@ -89,6 +93,8 @@ class InboundGate:
         await self._accept(click)
 
     async def _accept(self, event: IncomingMessage | CardClick) -> None:
-        inbox_id = await self.core.accept(event)  # raises on a database failure: no ACK
+        async with self._store:
+            # Raises on a database failure: then no ACK goes out and DingTalk delivers again.
+            inbox_id = await self.core.accept(event)
         if inbox_id is not None:
             self.enqueue((inbox_id, event))
