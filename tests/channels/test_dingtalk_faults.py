@@ -132,3 +132,17 @@ async def test_a_restart_sends_what_the_outbox_holds_exactly_once(
         assert len(fake.sent_to("cid-tg-T01")) == 1
     finally:
         await stop_bot(again)
+
+
+async def test_a_lost_ack_brings_a_redelivery_that_changes_nothing(bot: RunningBot) -> None:
+    fake = bot.fake
+    fake.knobs.drop_acks = True
+    fake.knobs.redeliver_after = 0.3
+    payload = fake.chatbot_payload(REPORT, sender="gw1", conversation="cid-vg-dongguan")
+    await fake.call(fake.push_chatbot(payload, wait_ack=False))
+    await fake.call(asyncio.sleep(1.0))
+    await bot.settle()
+    assert fake.pushed == 2  # the frame came twice
+    assert await bot.case_count() == 1
+    receipts = [s for s in fake.sent_to("cid-vg-dongguan") if "【已受理】" in s.text]
+    assert len(receipts) == 1

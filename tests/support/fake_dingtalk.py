@@ -39,6 +39,7 @@ class Knobs:
     throttle_sends: int = 0  # answer this many OpenAPI/webhook sends with a flow-control error
     fail_sends: int = 0  # answer this many sends with a 500
     drop_acks: bool = False  # read ACKs but do not record them (as a lost ACK looks)
+    redeliver_after: float | None = None  # push a frame again once if unACKed this long (s)
     token_expire_in: int = 7200
 
 
@@ -76,6 +77,8 @@ class FakeDingTalk:
         self.tickets: set[str] = set()
         self.opens = 0
         self.open_attempts = 0
+        self.pushed = 0
+        self._background: set[asyncio.Task[None]] = set()
         self.subscriptions: list[dict[str, Any]] = []
         self.tokens_issued = 0
         self.acks: dict[str, dict[str, Any]] = {}
@@ -212,10 +215,25 @@ class FakeDingTalk:
         }
         waiter: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
         self._ack_waiters[message_id] = waiter
-        await self.sockets[-1].send_str(json.dumps(frame, ensure_ascii=False))
+        text = json.dumps(frame, ensure_ascii=False)
+        await self.sockets[-1].send_str(text)
+        self.pushed += 1
+        if self.knobs.redeliver_after is not None:
+            task = asyncio.create_task(
+                self._redeliver(message_id, text, self.knobs.redeliver_after)
+            )
+            self._background.add(task)
+            task.add_done_callback(self._background.discard)
         if not wait_ack:
             return None
         return await asyncio.wait_for(waiter, timeout)
+
+    async def _redeliver(self, message_id: str, text: str, delay: float) -> None:
+        """DingTalk pushes an unacknowledged frame again (reference §1.4), same messageId."""
+        await asyncio.sleep(delay)
+        if message_id not in self.acks and self.sockets:
+            await self.sockets[-1].send_str(text)
+            self.pushed += 1
 
     async def push_chatbot(self, data: dict[str, Any], **options: Any) -> dict[str, Any] | None:
         return await self.push("CALLBACK", CHATBOT_TOPIC, data, **options)
