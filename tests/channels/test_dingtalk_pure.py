@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 from bot.channels.dingtalk import render
 from bot.channels.dingtalk.sender import RateLimiter, backoff
@@ -77,3 +78,22 @@ def test_metrics_text_lists_every_state() -> None:
     assert "whistle_outbox_depth 5" in text
     assert 'whistle_cases{state="reported"} 2' in text
     assert 'whistle_cases{state="closed"} 0' in text
+
+
+def test_the_shipped_card_samples_match_what_the_bot_sends() -> None:
+    folder = Path(__file__).resolve().parents[2] / "data" / "dingtalk-cards"
+    expected = set(render.card_params(_card_message()))
+    samples = sorted(folder.glob("*.sample.json"))
+    assert {p.name.split(".")[0] for p in samples} == {
+        "receipt",
+        "whistle",
+        "liaison",
+        "rating",
+        "verify",
+    }
+    for path in samples:
+        params = json.loads(path.read_text(encoding="utf-8"))["cardParamMap"]
+        assert set(params) == expected, path.name
+        assert all(isinstance(value, str) for value in params.values())
+        for button in json.loads(params["buttons"]):
+            assert set(button) == {"label", "action"}
