@@ -144,3 +144,24 @@ def test_org_show_lists_people_with_their_dingtalk_ids(tmp_path: Path) -> None:
     assert gw1["home_conversation"]["platform_ids"]["dingtalk"] == "cid-vg-dongguan"
     assert people["li-DEPT05"]["roles"] == ["liaison:DEPT05"]
     assert people["ad1"]["roles"] == ["admin"]
+
+
+def test_run_refuses_a_database_that_is_not_migrated(tmp_path: Path) -> None:
+    empty = tmp_path / "county.db"
+    result = subprocess.run(  # noqa: S603 - our own CLI with fixed arguments
+        [*WHISTLE, "run"],
+        capture_output=True,
+        text=True,
+        env=_environment(
+            tmp_path,
+            WHISTLE_DATABASE_URL=f"sqlite+aiosqlite:///{empty}",
+            WHISTLE_DINGTALK_CLIENT_ID=CLIENT_ID,
+            WHISTLE_DINGTALK_CLIENT_SECRET=CLIENT_SECRET,
+            WHISTLE_DINGTALK_API_BASE="http://127.0.0.1:9",
+        ),
+        timeout=60,
+        check=False,
+    )
+    assert result.returncode == 3
+    assert "whistle db upgrade" in result.stderr
+    assert "Traceback" not in result.stderr
