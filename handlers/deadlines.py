@@ -1,45 +1,58 @@
 """Deadline arithmetic for the windows a case runs against, and how deadlines read in chat.
 
-Working days here are Monday to Friday; the statutory-holiday calendar with 调休 make-up days
-replaces `is_working_day` when the follow-up work lands (DESIGN §2.2). Everything is pure and
-takes aware datetimes; results are aware UTC.
+Days come from the working-day calendar (`handlers.workcalendar`: holidays and 调休 make-up
+days). A response window of N hours runs on working days only — Friday 16:00 + 24 h is Monday
+16:00 — except for urgent items (fewer than `URGENT_HOURS`), whose clock never stops: a field on
+fire does not wait for Monday. A resolve window of N working days ends at the close of the N-th
+working day. Results are aware UTC.
 """
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
+from datetime import UTC, date, datetime, timedelta
 
-LOCAL = ZoneInfo("Asia/Shanghai")
-END_OF_WORKING_DAY = time(17, 30)
+from handlers.workcalendar import LOCAL, WorkCalendar
+
 RATING_WINDOW_DAYS = 3
+URGENT_HOURS = 24
 _WEEKDAYS = "一二三四五六日"
+
+_calendar = WorkCalendar()
+
+
+def configure(chosen: WorkCalendar) -> None:
+    """Use this calendar (with the county's override file) from now on; set once at start."""
+    global _calendar  # one calendar per process, chosen at start-up
+    _calendar = chosen
+
+
+def calendar() -> WorkCalendar:
+    return _calendar
 
 
 def is_working_day(day: date) -> bool:
-    return day.weekday() < 5
+    return _calendar.is_working_day(day)
 
 
 def add_working_days(day: date, days: int) -> date:
     """The `days`-th working day after `day` (not counting `day` itself)."""
-    current = day
-    remaining = days
-    while remaining > 0:
-        current += timedelta(days=1)
-        if is_working_day(current):
-            remaining -= 1
-    return current
+    return _calendar.add_working_days(day, days)
 
 
 def end_of_working_days(start: datetime, days: int) -> datetime:
-    """17:30 local on the `days`-th working day after the start's local date: "N 个工作日内"."""
+    """The close of the `days`-th working day after the start's local date: "N 个工作日内"."""
     local_day = start.astimezone(LOCAL).date()
-    due_day = add_working_days(local_day, days)
-    return datetime.combine(due_day, END_OF_WORKING_DAY, tzinfo=LOCAL).astimezone(UTC)
+    return _calendar.end_of_working_day(add_working_days(local_day, days)).astimezone(UTC)
+
+
+def is_urgent(hours: int) -> bool:
+    return hours < URGENT_HOURS
 
 
 def response_due(start: datetime, hours: int) -> datetime:
-    return (start + timedelta(hours=hours)).astimezone(UTC)
+    if is_urgent(hours):
+        return (start + timedelta(hours=hours)).astimezone(UTC)
+    return _calendar.add_working_day_hours(start, hours).astimezone(UTC)
 
 
 def resolve_due(start: datetime, days: int) -> datetime:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 import typer.rich_utils
 
+from bot.cli.calendar_commands import calendar_app
 from bot.cli.chat_command import chat_command
 from bot.cli.classifier_commands import (
     classify_command,
@@ -42,6 +43,7 @@ app.command("who-owns")(who_owns_command)
 app.command("evaluate")(evaluate_command)
 app.add_typer(db_app, name="db")
 app.add_typer(org_app, name="org")
+app.add_typer(calendar_app, name="calendar")
 
 
 def _localise_help() -> None:

@@ -17,6 +17,7 @@ from bot.clock import FakeClock, parse_duration, parse_local_time
 from bot.database import open_database
 from bot.demo_setup import ensure_demo_county
 from bot.settings import Settings
+from bot.work_calendar import load_calendar
 from handlers.deadlines import show_time
 from handlers.turn import Services
 from models.repositories.lists import ListRepository
@@ -45,6 +46,7 @@ def chat_command(
     从标准输入逐行读取（终端或管道均可），每条回复立即输出。数据库为空时自动载入示例县。
     """
     settings = load_settings()
+    load_calendar()  # holidays, 调休 and the county's overrides for every deadline
     try:
         clock = FakeClock(parse_local_time(start) if start else None)
     except ValueError as error:

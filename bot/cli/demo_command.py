@@ -18,6 +18,7 @@ from bot.database import open_database
 from bot.demo_setup import ensure_demo_county
 from bot.demo_walkthrough import CHAT_HINT, Line, Walkthrough
 from bot.settings import Settings
+from bot.work_calendar import load_calendar
 from classifier.engine import Classifier
 from handlers.deadlines import LOCAL, show_time
 from handlers.turn import Services
@@ -39,6 +40,7 @@ def demo(
     镇街自办的基本履职事项，以及“谁负责”查询。演示在单独的数据库文件中进行，每次重新开始。
     """
     settings = load_settings()
+    load_calendar()  # holidays, 调休 and the county's overrides for every deadline
     walkthrough = (settings.home / WALKTHROUGH_FILE).absolute()
     walkthrough.unlink(missing_ok=True)  # every demo starts from scratch
     run(_demo(settings, f"sqlite+aiosqlite:///{walkthrough}", as_json_output=as_json_output))

@@ -21,6 +21,7 @@ from bot.database import open_database
 from bot.demo_setup import bind_demo_organisation
 from bot.settings import Settings
 from bot.web import web_app
+from bot.work_calendar import load_calendar
 from classifier import artifact
 from handlers.turn import Services
 from models.repositories.lists import ListRepository
@@ -39,6 +40,7 @@ def run_command(
     需要先设置 WHISTLE_DINGTALK_CLIENT_ID 和 WHISTLE_DINGTALK_CLIENT_SECRET，导入清单并训练模型。
     """
     settings = load_settings()
+    load_calendar()  # holidays, 调休 and the county's overrides for every deadline
     try:
         dingtalk = DingTalkSettings()
     except ValidationError as error:
