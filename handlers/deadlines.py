@@ -70,6 +70,16 @@ def extended(due: datetime, days: int) -> datetime:
     return datetime.combine(moved, local.timetz()).astimezone(UTC)
 
 
+def remaining_on_pause(now: datetime, due: datetime) -> int:
+    """Seconds of working-day time left when a clock pauses (待补充, 仲裁中)."""
+    return int(_calendar.working_day_time_between(now, due).total_seconds())
+
+
+def due_on_resume(now: datetime, remaining_seconds: int) -> datetime:
+    """The deadline when a paused clock resumes: the same working-day time left, from now."""
+    return _calendar.add_working_day_hours(now, remaining_seconds / 3600).astimezone(UTC)
+
+
 def local_date(moment: datetime) -> date:
     return moment.astimezone(LOCAL).date()
 

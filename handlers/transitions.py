@@ -7,7 +7,6 @@ the audit-log entry, all in the caller's transaction.
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Any
 
 from handlers import deadlines
@@ -77,11 +76,14 @@ def _apply_clock(
             case.resolve_paused_remaining_seconds = None
             case.resolved_at = None
         elif action is ClockAction.PAUSE and case.resolve_due_at is not None:
-            remaining = max(0, int((case.resolve_due_at - now).total_seconds()))
+            # Working-day time: a clock paused on Friday does not lose the weekend.
+            remaining = deadlines.remaining_on_pause(now, case.resolve_due_at)
             case.resolve_paused_remaining_seconds = remaining
             case.resolve_due_at = None
         elif action is ClockAction.RESUME and case.resolve_paused_remaining_seconds is not None:
-            case.resolve_due_at = now + timedelta(seconds=case.resolve_paused_remaining_seconds)
+            case.resolve_due_at = deadlines.due_on_resume(
+                now, case.resolve_paused_remaining_seconds
+            )
             case.resolve_paused_remaining_seconds = None
         elif action is ClockAction.STOP:
             case.resolved_at = now

@@ -108,3 +108,12 @@ def test_calendar_check_says_what_is_known(tmp_path: Path) -> None:
     assert unknown.exit_code == 0
     assert "尚未录入" in unknown.stdout
     assert "周一至周五" in unknown.stdout
+
+
+def test_a_paused_clock_keeps_its_working_time_over_a_weekend(calendar: WorkCalendar) -> None:
+    paused = local("2026-11-20 10:00")  # Friday
+    due = local("2026-11-24 17:30")  # Tuesday
+    left = deadlines.remaining_on_pause(paused, due)
+    assert left == int(timedelta(hours=14 + 24 + 17.5).total_seconds())
+    resumed = deadlines.due_on_resume(local("2026-11-23 09:00"), left)  # Monday
+    assert resumed == local("2026-11-25 16:30").astimezone(UTC)
