@@ -96,14 +96,10 @@ class OrganisationRepository:
                 .order_by(Person.id)
             )
         )
-        townships = dict(
-            (await self.session.execute(select(Township.id, Township.name))).tuples().all()
-        )
-        villages = dict(
-            (await self.session.execute(select(Village.id, Village.name))).tuples().all()
-        )
+        townships = dict((await self.session.execute(select(Township.id, Township.name))).all())
+        villages = dict((await self.session.execute(select(Village.id, Village.name))).all())
         departments = dict(
-            (await self.session.execute(select(Department.id, Department.code))).tuples().all()
+            (await self.session.execute(select(Department.id, Department.code))).all()
         )
         conversations = {c.id: c for c in await self.session.scalars(select(Conversation))}
         user_ids: dict[str, dict[str, str]] = {}
@@ -386,7 +382,7 @@ class OrganisationRepository:
         if not ids:
             return {}
         rows = await self.session.execute(select(Person.id, Person.name).where(Person.id.in_(ids)))
-        return dict(rows.tuples().all())
+        return dict(rows.all())
 
 
 def _view(person: Person) -> PersonView:
