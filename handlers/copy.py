@@ -8,7 +8,7 @@ first, then what happens next; no emoji in escalations. Functions here are pure:
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from classifier.normalize import mask_personal_numbers
 from handlers.case_view import CaseView, ItemView
@@ -603,3 +603,42 @@ def unknown_group(group_id: str) -> str:
 
 def group_bound(title: str, group_id: str) -> str:
     return f"已将本群绑定为“{title}”（{group_id}），此后发往该群的消息都在这里。"
+
+
+_WINDOWS = {"response": "签收", "resolve": "办结"}
+
+
+def _span(delta: timedelta) -> str:
+    hours = max(int(delta.total_seconds() // 3600), 0)
+    if hours >= 24:
+        return f"{hours // 24} 天 {hours % 24} 小时" if hours % 24 else f"{hours // 24} 天"
+    minutes = max(int(delta.total_seconds() // 60), 0)
+    return f"{hours} 小时" if hours else f"{minutes} 分钟"
+
+
+def reminder(view: CaseView, window: str, left: timedelta) -> str:
+    what = _WINDOWS.get(window, "办结")
+    return (
+        f"【催办】{view.number} 距{what}时限还剩 {_span(left)}，"
+        f"请{view.lead_department or '承办部门'}抓紧{what}。"
+    )
+
+
+def overdue(view: CaseView, window: str, over: timedelta) -> str:
+    what = _WINDOWS.get(window, "办结")
+    return (
+        f"【超期督办】{view.number} {view.lead_department or '承办部门'}已超过{what}时限 "
+        f"{_span(over)}。已抄送{DISPATCH_CENTRE}。"
+    )
+
+
+def lateness(late: timedelta) -> str:
+    return f"（系统停机后补发，晚了 {_span(late)}）"
+
+
+def rating_reminder(view: CaseView) -> str:
+    return f"【请评价】{view.number} 已办结，请尽快评价；逾期未评价将记为“未评价”。"
+
+
+def closed_unrated(view: CaseView) -> str:
+    return f"【已结案】{view.number} 评价期限已过，按“未评价”结案（不计为满意）。"

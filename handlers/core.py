@@ -21,7 +21,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from handlers import copy, intake
+from handlers import copy, followup, intake
 from handlers.actions import run_command
 from handlers.commands import CommandError, parse_command
 from handlers.messages import (
@@ -33,6 +33,7 @@ from handlers.messages import (
     outgoing_payload,
 )
 from handlers.turn import Services, Turn
+from models.jobs import TimerJob
 from models.messaging import InboxMessage, InboxStatus, OutboxMessage
 from models.organisation import ConversationBinding
 from models.repositories.messaging import InboxRepository, OutboxRepository
@@ -77,6 +78,13 @@ class ConversationCore:
         if inbox_id is None:
             log.info("duplicate %s %s ignored", kind, platform_id)
         return inbox_id
+
+    async def run_job(self, session: AsyncSession, job: TimerJob, late: timedelta) -> None:
+        """A timer's effect, in the scheduler's transaction: its messages go to the outbox with
+        it, so a job is done exactly when its messages are queued."""
+        turn = Turn(session, self.services, "system", _now(self.services), None, None)
+        await followup.run(turn, job, late)
+        await _enqueue(session, turn.channel, turn.out, turn.now)
 
     async def recover(self, channel: str) -> list[Outgoing]:
         """Handle events accepted before a crash or restart but never finished."""

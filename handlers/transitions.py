@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from handlers import deadlines
+from handlers import deadlines, followup
 from handlers.case_view import CaseView, ItemView, load_case_view
 from handlers.turn import Turn
 from models.case import Case
@@ -55,7 +55,9 @@ async def apply_event(
         payload=payload,
     )
     await turn.session.flush()
-    return await load_case_view(turn.session, case)
+    after = await load_case_view(turn.session, case)
+    await followup.plan(turn, after)  # the timers the new state needs, and no others
+    return after
 
 
 def _apply_clock(

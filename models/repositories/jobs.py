@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -53,6 +53,14 @@ class JobRepository:
             .returning(TimerJob.id)
         )
         return (await self.session.execute(statement)).scalar() is not None
+
+    async def revive(self, dedupe_key: str) -> None:
+        """A cancelled timer planned again unchanged: pending once more (never a done one)."""
+        await self.session.execute(
+            update(TimerJob)
+            .where(TimerJob.dedupe_key == dedupe_key, TimerJob.status == JobStatus.CANCELLED)
+            .values(status=JobStatus.PENDING)
+        )
 
     async def cancel_for_case(self, case_id: int, kinds: Sequence[str] | None = None) -> int:
         """Cancel the case's pending jobs (of these kinds): the case moved on."""
@@ -114,6 +122,13 @@ class JobRepository:
                 last_error=error[:2000],
             )
         )
+
+    async def next_due(self, until: datetime) -> datetime | None:
+        """The earliest pending job due by `until` (a simulated clock steps to it)."""
+        statement = select(func.min(TimerJob.due_at)).where(
+            TimerJob.status == JobStatus.PENDING, TimerJob.due_at <= until
+        )
+        return await self.session.scalar(statement)
 
     async def pending_for_case(self, case_id: int) -> list[TimerJob]:
         statement = (

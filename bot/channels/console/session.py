@@ -14,6 +14,7 @@ from uuid import uuid4
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.clock import FakeClock
+from bot.scheduler import Scheduler
 from handlers.core import ConversationCore
 from handlers.messages import (
     Attachment,
@@ -23,6 +24,7 @@ from handlers.messages import (
     outgoing_from_payload,
 )
 from handlers.turn import Services
+from models.repositories.jobs import JobRepository
 from models.repositories.messaging import OutboxRepository
 from models.repositories.organisation import OrganisationRepository
 
@@ -52,6 +54,7 @@ class ConsoleSession:
         self.sessions = sessions
         self.clock = clock
         self.core = ConversationCore(sessions, services)
+        self.scheduler = Scheduler(sessions, self.core.run_job, clock, owner="console")
         self.persona: str | None = None
         self.sent: list[Delivered] = []
         self._titles: dict[str, str] = {}
@@ -135,9 +138,22 @@ class ConsoleSession:
         return await self.deliver()
 
     async def advance(self, delta: timedelta) -> list[Delivered]:
-        """Move the clock; whatever falls due is delivered (timers arrive with follow-up)."""
-        self.clock.advance(delta)
-        return await self.deliver()
+        """Move the clock, stopping at every timer on the way: each fires at its own instant
+        and its messages are delivered then, as they would be in real time."""
+        target = self.clock() + delta
+        delivered: list[Delivered] = []
+        while True:
+            async with self.sessions() as session:
+                due = await JobRepository(session).next_due(target)
+            if due is None:
+                break
+            if due > self.clock():
+                self.clock.advance(due - self.clock())
+            await self.scheduler.run_due()
+            delivered += await self.deliver()
+        self.clock.advance(target - self.clock())
+        await self.scheduler.run_due()
+        return delivered + await self.deliver()
 
     async def deliver(self) -> list[Delivered]:
         """Send what the outbox holds for the console, in order, and mark it sent."""
