@@ -19,6 +19,7 @@ from bot.classifier_runtime import load_for_current_list
 from bot.cli.common import CliError, err, load_settings, run
 from bot.database import open_database
 from bot.demo_setup import bind_demo_organisation
+from bot.scheduler import Scheduler
 from bot.settings import Settings
 from bot.web import web_app
 from bot.work_calendar import load_calendar
@@ -75,8 +76,13 @@ async def _run(settings: Settings, dingtalk: DingTalkSettings, host: str, port: 
         await runner.setup()
         await web.TCPSite(runner, host, port).start()
         err.print(f"吹哨机器人已启动：钉钉 Stream，监控 http://{host}:{port}/metrics")
+        # Reminders and escalations: timers in the database, shared safely by every replica.
+        scheduler = Scheduler(database.sessions, channel.core.run_job, lambda: datetime.now(UTC))
+        timers = asyncio.create_task(scheduler.run(stop), name="scheduler")
         try:
             await channel.run(stop)
         finally:
+            stop.set()
+            await timers
             await runner.cleanup()
         err.print("已停止：未处理完的消息保存在收件箱和发件箱中，下次启动继续。")
