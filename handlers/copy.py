@@ -642,3 +642,13 @@ def rating_reminder(view: CaseView) -> str:
 
 def closed_unrated(view: CaseView) -> str:
     return f"【已结案】{view.number} 评价期限已过，按“未评价”结案（不计为满意）。"
+
+
+def digest(counts: dict[str, int]) -> str:
+    return (
+        f"【每日汇总】过去一天新报 {counts.get('new', 0)} 件；"
+        f"超期 {counts.get('overdue', 0)} 件；退回待裁定 {counts.get('returned', 0)} 件；"
+        f"待派单 {counts.get('pending_assignment', 0)} 件；"
+        f"待评价 {counts.get('awaiting_rating', 0)} 件。"
+        "发送“我的待办”查看明细。"
+    )

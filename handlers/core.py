@@ -86,6 +86,12 @@ class ConversationCore:
         await followup.run(turn, job, late)
         await _enqueue(session, turn.channel, turn.out, turn.now)
 
+    async def ensure_standing_jobs(self) -> None:
+        """Timers that belong to no case (the morning digest): scheduled once, at start."""
+        async with self.sessions.begin() as session:
+            turn = Turn(session, self.services, "system", _now(self.services), None, None)
+            await followup.ensure_digest(turn)
+
     async def recover(self, channel: str) -> list[Outgoing]:
         """Handle events accepted before a crash or restart but never finished."""
         async with self.sessions() as session:

@@ -13,7 +13,7 @@ items do not.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from handlers import copy, deadlines, routing, transitions
 from handlers.case_view import CaseView, load_case_view
@@ -28,6 +28,8 @@ REMIND = "remind"
 OVERDUE = "overdue"
 RATING_REMIND = "rating_remind"
 RATING_CLOSE = "rating_close"
+DIGEST = "digest"
+DIGEST_TIME = time(8, 30)
 SHARES = (0.5, 0.8)
 _RUNNING = (CaseStatus.DISPATCHED, CaseStatus.ACCEPTED)
 
@@ -86,8 +88,29 @@ async def _schedule(
         await jobs.revive(key)
 
 
+async def ensure_digest(turn: Turn) -> None:
+    """The dispatch centre's morning digest: one job at the next working day's 08:30."""
+    day = deadlines.local_date(turn.now)
+    first = datetime.combine(day, DIGEST_TIME, tzinfo=deadlines.LOCAL)
+    if first <= turn.now or not deadlines.is_working_day(day):
+        day = deadlines.add_working_days(day, 1)
+        first = datetime.combine(day, DIGEST_TIME, tzinfo=deadlines.LOCAL)
+    await JobRepository(turn.session).schedule(DIGEST, first, dedupe_key=f"digest-{day:%Y%m%d}")
+
+
+async def _digest(turn: Turn, late: timedelta) -> None:
+    since = turn.now - timedelta(days=1)
+    counts = await turn.cases.digest_counts(since, turn.now)
+    text = copy.digest(counts) + (copy.lateness(late) if late > timedelta(minutes=30) else "")
+    turn.send(await routing.dispatch_chat(turn), text)
+    await ensure_digest(turn)
+
+
 async def run(turn: Turn, job: TimerJob, late: timedelta) -> None:
     """A timer fires: send what it stands for (or nothing, if the case has moved on)."""
+    if job.kind == DIGEST:
+        await _digest(turn, late)
+        return
     if job.case_id is None:
         return
     case = await turn.cases.by_id(job.case_id)

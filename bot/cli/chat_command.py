@@ -71,6 +71,7 @@ async def _chat(
         if interactive:
             err.print("输入 /help 查看用法。")
         await console.core.recover(CHANNEL)  # messages a crash left unhandled
+        await console.core.ensure_standing_jobs()  # the dispatch centre's morning digest
         await printer.print(await console.deliver())  # and replies not yet delivered
         if persona:
             await _line(console, printer, f"/as {persona}")

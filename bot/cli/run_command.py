@@ -78,6 +78,7 @@ async def _run(settings: Settings, dingtalk: DingTalkSettings, host: str, port: 
         err.print(f"吹哨机器人已启动：钉钉 Stream，监控 http://{host}:{port}/metrics")
         # Reminders and escalations: timers in the database, shared safely by every replica.
         scheduler = Scheduler(database.sessions, channel.core.run_job, lambda: datetime.now(UTC))
+        await channel.core.ensure_standing_jobs()  # the morning digest
         timers = asyncio.create_task(scheduler.run(stop), name="scheduler")
         try:
             await channel.run(stop)

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.case import Case, CaseEventRecord, Rating
@@ -133,3 +133,26 @@ class CaseRepository:
             .order_by(Case.seq)
         )
         return list(await self.session.scalars(statement))
+
+    async def digest_counts(self, since: datetime, now: datetime) -> dict[str, int]:
+        """For the morning digest: new since `since`, overdue, returned, awaiting rating."""
+        open_states = [CaseStatus.DISPATCHED, CaseStatus.ACCEPTED]
+
+        async def count(*conditions: Any) -> int:
+            return await self.session.scalar(select(func.count(Case.id)).where(*conditions)) or 0
+
+        return {
+            "new": await count(Case.created_at >= since),
+            "overdue": await count(
+                Case.status.in_(open_states),
+                or_(
+                    and_(Case.status == CaseStatus.DISPATCHED, Case.response_due_at < now),
+                    Case.resolve_due_at < now,
+                ),
+            ),
+            "returned": await count(
+                Case.status.in_([CaseStatus.RETURNED, CaseStatus.ARBITRATION])
+            ),
+            "awaiting_rating": await count(Case.status == CaseStatus.RESOLVED),
+            "pending_assignment": await count(Case.status == CaseStatus.PENDING_ASSIGNMENT),
+        }

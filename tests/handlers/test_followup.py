@@ -95,3 +95,24 @@ async def test_an_unrated_case_closes_as_unrated_after_one_reminder(
     assert len(await _sent(chat, "tg-T01", "按“未评价”结案")) == 1
     case = await case_row(chat, seq)
     assert case.status is CaseStatus.CLOSED
+
+
+async def test_the_dispatch_centre_gets_a_morning_digest_on_working_days(
+    friday: ConsoleSession,
+) -> None:
+    chat = friday
+    await chat.core.ensure_standing_jobs()
+    await chat.core.ensure_standing_jobs()  # once, however often the bot starts
+    seq = await reported(chat, REPORT)
+    await chat.switch("ts1")
+    await chat.click("确认吹哨")
+    await chat.advance(timedelta(days=4))  # Friday 16:00 → Tuesday 16:00
+    digests = await _sent(chat, "dc", "【每日汇总】")
+    assert digests == [at("2026-11-23 08:30"), at("2026-11-24 08:30")]  # not at the weekend
+    async with chat.sessions() as session:
+        rows = await session.scalars(
+            select(OutboxMessage).where(OutboxMessage.conversation_id == "dc")
+        )
+        texts = [r.payload["text"] for r in rows if "【每日汇总】" in r.payload["text"]]
+    assert "超期 1 件" in texts[-1]  # the response deadline passed on Monday 16:00
+    assert seq == 1
