@@ -74,6 +74,14 @@ SCENES: tuple[Scene, ...] = (
         "四、谁负责：随时查清单",
         ("ts1: 谁负责秸秆焚烧",),
     ),
+    Scene(
+        "五、时限：按工作日历催办、督办",
+        (
+            "# 第二件案子签收后一直没有办结。时间往后拨，机器人在工作时间提醒联络员，",
+            "# 超过办结时限后向部门督办并抄送指挥中心；早上八点半还给指挥中心发每日汇总。",
+            "/advance 4d",
+        ),
+    ),
 )
 
 CHAT_HINT = (
@@ -114,8 +122,8 @@ class Walkthrough:
             return
         if step.startswith("/advance "):
             delivered = await self.console.advance(parse_duration(step.split(" ", 1)[1]))
+            await self._show(delivered, timed=True)
             self.emit(Line("clock", f"（时间来到 {show_time(self.console.clock())}）"))
-            await self._show(delivered)
             return
         persona, _, text = step.partition(": ")
         text = text.replace("{case}", self.case)
@@ -130,8 +138,12 @@ class Walkthrough:
             self.emit(Line("said", f"{who}：{text}"))
             await self._show(await self.console.say(text))
 
-    async def _show(self, delivered: list[Delivered]) -> None:
+    async def _show(self, delivered: list[Delivered], *, timed: bool = False) -> None:
+        shown_at = None
         for item in delivered:
+            if timed and item.at is not None and item.at != shown_at:
+                shown_at = item.at
+                self.emit(Line("clock", f"（{show_time(item.at)}）"))
             message = item.message
             if message.case_number:
                 self.case = message.case_number.rsplit("-", 1)[1]

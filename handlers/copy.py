@@ -626,6 +626,11 @@ def reminder(view: CaseView, window: str, left: timedelta) -> str:
 
 def overdue(view: CaseView, window: str, over: timedelta) -> str:
     what = _WINDOWS.get(window, "办结")
+    if over < timedelta(minutes=1):
+        return (
+            f"【超期督办】{view.number} 已到{what}时限，{view.lead_department or '承办部门'}"
+            f"仍未{what}。已抄送{DISPATCH_CENTRE}。"
+        )
     return (
         f"【超期督办】{view.number} {view.lead_department or '承办部门'}已超过{what}时限 "
         f"{_span(over)}。已抄送{DISPATCH_CENTRE}。"

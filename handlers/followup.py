@@ -49,7 +49,7 @@ async def plan(turn: Turn, view: CaseView) -> None:
             continue
         calendar = deadlines.calendar()
         for share in SHARES:
-            if urgent:  # the plain clock: a fire does not wait for office hours
+            if urgent and window == "response":  # a fire does not wait for office hours
                 at = start + (due - start) * share
             else:  # a share of the working-day time, sent when people are at work
                 span = calendar.working_day_time_between(start, due) * share

@@ -107,6 +107,7 @@ async def _walkthrough(url: str, classifier: Classifier, quiet: bool) -> list[di
             await ensure_demo_county(session, channels=(CHANNEL,))
         clock = FakeClock(_coming_monday_morning())
         console = ConsoleSession(sessions, Services(classifier, clock), clock)
+        await console.core.ensure_standing_jobs()
         if not quiet:
             print(f"\n（以下为模拟时间，从 {show_time(clock())} 开始）", flush=True)
 

@@ -188,6 +188,9 @@ def test_demo_plays_the_whole_loop_and_starts_afresh_each_time(chat_home: Path) 
     assert "按下【维持原派】" in screen
     assert "【镇街自办】" in screen
     assert "的责任归属" in screen
+    assert "【催办】" in screen
+    assert "【超期督办】" in screen
+    assert "【每日汇总】" in screen
     assert "whistle chat" in screen.splitlines()[-1]
     assert "Traceback" not in shown.stderr
 

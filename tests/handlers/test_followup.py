@@ -24,8 +24,8 @@ async def friday(tmp_path: Path, trained: Classifier) -> AsyncIterator[ConsoleSe
         yield session
 
 
-async def _sent(chat: ConsoleSession, conversation: str, marker: str) -> list[datetime]:
-    """When each message containing `marker` was queued for `conversation`, local time."""
+async def _sent(chat: ConsoleSession, conversation: str, *markers: str) -> list[datetime]:
+    """When each message containing every marker was queued for `conversation`, local time."""
     async with chat.sessions() as session:
         rows = await session.scalars(
             select(OutboxMessage)
@@ -35,7 +35,7 @@ async def _sent(chat: ConsoleSession, conversation: str, marker: str) -> list[da
         return [
             row.created_at.astimezone(LOCAL).replace(tzinfo=None)
             for row in rows
-            if marker in row.payload["text"]
+            if all(marker in row.payload["text"] for marker in markers)
         ]
 
 
@@ -61,23 +61,23 @@ async def test_reminders_and_escalations_fall_on_working_time_exactly_once(
         at("2026-11-23 08:30"),  # 50 %: Friday's 8 h + 4 h of Monday, at the start of work
         at("2026-11-23 11:12"),  # 80 %
     ]
-    assert await _sent(chat, "dg-DEPT05", "已超过签收时限") == [at("2026-11-23 16:00")]
-    assert await _sent(chat, "dc", "已超过签收时限") == [at("2026-11-23 16:00")]
+    assert await _sent(chat, "dg-DEPT05", "【超期督办】", "签收时限") == [at("2026-11-23 16:00")]
+    assert await _sent(chat, "dc", "【超期督办】", "签收时限") == [at("2026-11-23 16:00")]
 
     # Signing stops the response timers; the resolve window's run on.
     await chat.switch("li-DEPT05")
     await chat.say(f"签收 {seq}")
     await chat.advance(timedelta(days=3))  # to Thursday 17:00
-    assert len(await _sent(chat, "dg-DEPT05", "已超过签收时限")) == 1  # never repeated
+    assert len(await _sent(chat, "dg-DEPT05", "【超期督办】", "签收时限")) == 1  # never repeated
     assert await _sent(chat, "dg-DEPT05", "距办结时限") == [
         at("2026-11-24 08:30"),
         at("2026-11-25 08:30"),
     ]
-    assert await _sent(chat, "dc", "已超过办结时限") == [at("2026-11-25 17:30")]
+    assert await _sent(chat, "dc", "【超期督办】", "办结时限") == [at("2026-11-25 17:30")]
     # Resolving cancels the next daily escalation.
     await chat.say(f"办结 {seq} 已清理")
     await chat.advance(timedelta(days=2))
-    assert await _sent(chat, "dc", "已超过办结时限") == [at("2026-11-25 17:30")]
+    assert await _sent(chat, "dc", "【超期督办】", "办结时限") == [at("2026-11-25 17:30")]
 
 
 async def test_an_unrated_case_closes_as_unrated_after_one_reminder(

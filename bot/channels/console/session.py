@@ -8,7 +8,7 @@ line goes the real way: inbox, core, outbox, delivery.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from uuid import uuid4
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
@@ -42,6 +42,7 @@ class Delivered:
 
     message: Outgoing
     conversation_title: str
+    at: datetime | None = None  # the (simulated) time it was delivered
 
 
 class ConsoleSession:
@@ -164,6 +165,7 @@ class ConsoleSession:
                 Delivered(
                     outgoing_from_payload(row.payload),
                     await self._title(session, row.conversation_id),
+                    self.clock(),
                 )
                 for row in rows
             ]
