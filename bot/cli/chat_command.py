@@ -20,6 +20,7 @@ from bot.settings import Settings
 from bot.work_calendar import load_calendar
 from handlers.deadlines import show_time
 from handlers.turn import Services
+from handlers.workcalendar import LOCAL
 from models.repositories.lists import ListRepository
 
 HELP_LINES = (
@@ -135,6 +136,8 @@ class _Printer:
         if self.json_lines:
             for item in delivered:
                 data = as_json(item.message, title=item.conversation_title)
+                if item.at is not None:  # the (simulated) local time it went out
+                    data["at"] = item.at.astimezone(LOCAL).strftime("%Y-%m-%d %H:%M")
                 print(json.dumps(data, ensure_ascii=False), flush=True)
             return
         mentioned = sorted({m for item in delivered for m in item.message.mentions})

@@ -29,9 +29,9 @@ def _environment(home: Path) -> dict[str, str]:
 class PipedChat:
     """`whistle chat --json` with its stdin and stdout as pipes; one line in, replies out."""
 
-    def __init__(self, home: Path) -> None:
+    def __init__(self, home: Path, *options: str) -> None:
         self.process = subprocess.Popen(  # noqa: S603 - our own CLI with fixed arguments
-            [*WHISTLE, "chat", "--json"],
+            [*WHISTLE, "chat", "--json", *options],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
@@ -211,3 +211,34 @@ def test_demo_plays_the_whole_loop_and_starts_afresh_each_time(chat_home: Path) 
     # The walk-through never touches the database `whistle chat` uses.
     assert _database(chat_home, "SELECT count(*) FROM cases") == [(0,)]
     assert _database(chat_home, "SELECT count(*) FROM people")[0][0] > 30
+
+
+def test_piped_timers_arrive_at_working_time_once_each(chat_home: Path) -> None:
+    """Issue 6's acceptance: confirmed on a Friday 16:00 (response 24 h, resolve 3 working
+    days), then the clock moved over the weekend in steps."""
+    chat = PipedChat(chat_home, "--start", "2026-11-20 16:00")
+    chat.send("/as gw1", replies=False)
+    chat.send(REPORT)
+    chat.send("/as ts1", replies=False)
+    chat.send("/click 确认吹哨")
+    for step in ("12h", "1d", "1d", "12h", "1d", "1d"):
+        chat.send(f"/advance {step}", replies=False)
+    code, stderr = chat.close()
+    assert code == 0, stderr
+    timers = [
+        (m["at"], m["conversation"], m["text"][:6])
+        for m in chat.received
+        if m["text"].startswith(("【催办】", "【超期督办】"))
+    ]
+    assert timers == [
+        ("2026-11-23 08:30", "dg-DEPT05", "【催办】QH"),
+        ("2026-11-23 11:12", "dg-DEPT05", "【催办】QH"),
+        ("2026-11-23 16:00", "dg-DEPT05", "【超期督办】"),
+        ("2026-11-23 16:00", "dc", "【超期督办】"),
+        ("2026-11-24 08:30", "dg-DEPT05", "【催办】QH"),  # resolve window, 50 %
+        ("2026-11-24 16:00", "dg-DEPT05", "【超期督办】"),  # still unsigned: daily
+        ("2026-11-24 16:00", "dc", "【超期督办】"),
+        ("2026-11-25 08:30", "dg-DEPT05", "【催办】QH"),  # resolve window, 80 %
+        ("2026-11-25 16:00", "dg-DEPT05", "【超期督办】"),
+        ("2026-11-25 16:00", "dc", "【超期督办】"),
+    ]
