@@ -657,3 +657,19 @@ def digest(counts: dict[str, int]) -> str:
         f"待评价 {counts.get('awaiting_rating', 0)} 件。"
         "发送“我的待办”查看明细。"
     )
+
+
+def escalation_card(view: CaseView, window: str) -> Card:
+    """The dispatch centre's card for an overdue case: chase it, or take it back."""
+    s = view.short
+    what = _WINDOWS.get(window, "办结")
+    due = view.case.response_due_at if window == "response" else view.case.resolve_due_at
+    return Card(
+        title=f"【超期督办】{headline(view)}",
+        fields=(
+            ("承办部门", view.lead_department or ""),
+            (f"{what}时限", show_deadline(due) if due else "—"),
+            ("状态", view.status.label),
+        ),
+        buttons=(ask("催办", f"催办 {s} 说明…"), act("查看", f"查 {s}")),
+    )

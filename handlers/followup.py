@@ -126,16 +126,27 @@ async def run(turn: Turn, job: TimerJob, late: timedelta) -> None:
     department = await routing.department_chat(turn, case.lead_department_id)
     liaisons = await routing.liaisons(turn, case.lead_department_id)
     due = case.response_due_at if window == "response" else case.resolve_due_at
+    # The card the liaison acts on, so a reminder can be answered with one press.
+    card = (
+        copy.whistle_card(view)
+        if case.status is CaseStatus.DISPATCHED
+        else copy.working_card(view)
+    )
     if job.kind == REMIND and due is not None:
         text = copy.reminder(view, window or "resolve", due - turn.now) + lateness
-        turn.send(department, text, view=view, mentions=liaisons)
+        turn.send(department, text, view=view, card=card, mentions=liaisons)
     elif job.kind == OVERDUE and due is not None:
         text = copy.overdue(view, window or "resolve", turn.now - due) + lateness
         heads = await turn.organisation.holders(
             Role.DEPARTMENT_HEAD, department_id=case.lead_department_id
         )
-        turn.send(department, text, view=view, mentions=tuple(heads) or liaisons)
-        turn.send(await routing.dispatch_chat(turn), text, view=view)
+        turn.send(department, text, view=view, card=card, mentions=tuple(heads) or liaisons)
+        turn.send(
+            await routing.dispatch_chat(turn),
+            text,
+            view=view,
+            card=copy.escalation_card(view, window or "resolve"),
+        )
         # Repeated daily while it stays overdue: the next one a working day later.
         next_day = deadlines.add_working_days(deadlines.local_date(turn.now), 1)
         again = deadlines.calendar().next_working_instant(

@@ -63,6 +63,17 @@ async def test_reminders_and_escalations_fall_on_working_time_exactly_once(
     ]
     assert await _sent(chat, "dg-DEPT05", "【超期督办】", "签收时限") == [at("2026-11-23 16:00")]
     assert await _sent(chat, "dc", "【超期督办】", "签收时限") == [at("2026-11-23 16:00")]
+    async with chat.sessions() as session:
+        payloads = [
+            row.payload
+            for row in await session.scalars(select(OutboxMessage).order_by(OutboxMessage.id))
+            if row.payload["text"].startswith(("【催办】", "【超期督办】"))
+        ]
+    reminder = next(p for p in payloads if p["conversation"] == "dg-DEPT05")
+    assert [b["label"] for b in reminder["card"]["buttons"]] == ["签收报到", "退回"]
+    assert reminder["mentions"] == ["li-DEPT05"]
+    escalation = next(p for p in payloads if p["conversation"] == "dc")
+    assert "催办" in [b["label"] for b in escalation["card"]["buttons"]]
 
     # Signing stops the response timers; the resolve window's run on.
     await chat.switch("li-DEPT05")
