@@ -45,6 +45,19 @@ class Settings(BaseSettings):
         ),
     )
 
+    working_hours: str = Field(
+        default="08:30-12:00,13:30-17:30",
+        description="Working periods of a day (local time): when reminders may be sent.",
+    )
+
+    @field_validator("working_hours")
+    @classmethod
+    def _readable_hours(cls, value: str) -> str:
+        from bot.work_calendar import parse_working_hours
+
+        parse_working_hours(value)  # refuse a bad value at start, with the reason
+        return value
+
     @field_validator("database_url", "model_dir", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:

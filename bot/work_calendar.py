@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import csv
-from datetime import date
+from datetime import date, time
 from pathlib import Path
 
 from bot.paths import data_dir
 from handlers import deadlines
-from handlers.workcalendar import WorkCalendar
+from handlers.workcalendar import DEFAULT_PERIODS, WorkCalendar
 
 KINDS = {"holiday": False, "workday": True}
 
@@ -37,8 +37,29 @@ def read_overrides(path: Path) -> dict[date, bool]:
     return days
 
 
-def load_calendar(path: Path | None = None) -> WorkCalendar:
-    """The calendar with the override file, also installed for the deadline arithmetic."""
-    calendar = WorkCalendar(read_overrides(path or overrides_file()))
+def parse_working_hours(text: str) -> tuple[tuple[time, time], ...]:
+    """`08:30-12:00,13:30-17:30` → the working periods of a day, in order."""
+    periods: list[tuple[time, time]] = []
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        try:
+            begin, end = (time.fromisoformat(x.strip()) for x in part.split("-"))
+        except ValueError as error:
+            msg = f"工作时间“{part}”应写成 08:30-12:00 的形式"
+            raise ValueError(msg) from error
+        if begin >= end or (periods and begin < periods[-1][1]):
+            msg = f"工作时间“{part}”须晚于前一段且结束晚于开始"
+            raise ValueError(msg)
+        periods.append((begin, end))
+    if not periods:
+        msg = "工作时间不能为空"
+        raise ValueError(msg)
+    return tuple(periods)
+
+
+def load_calendar(path: Path | None = None, working_hours: str | None = None) -> WorkCalendar:
+    """The calendar with the override file (and the configured working hours, when given),
+    also installed for the deadline arithmetic."""
+    periods = parse_working_hours(working_hours) if working_hours else DEFAULT_PERIODS
+    calendar = WorkCalendar(read_overrides(path or overrides_file()), periods)
     deadlines.configure(calendar)
     return calendar

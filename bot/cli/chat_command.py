@@ -47,7 +47,9 @@ def chat_command(
     从标准输入逐行读取（终端或管道均可），每条回复立即输出。数据库为空时自动载入示例县。
     """
     settings = load_settings()
-    load_calendar()  # holidays, 调休 and the county's overrides for every deadline
+    load_calendar(
+        working_hours=settings.working_hours
+    )  # holidays, 调休 and the county's overrides for every deadline
     try:
         clock = FakeClock(parse_local_time(start) if start else None)
     except ValueError as error:

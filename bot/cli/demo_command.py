@@ -40,7 +40,9 @@ def demo(
     镇街自办的基本履职事项，以及“谁负责”查询。演示在单独的数据库文件中进行，每次重新开始。
     """
     settings = load_settings()
-    load_calendar()  # holidays, 调休 and the county's overrides for every deadline
+    load_calendar(
+        working_hours=settings.working_hours
+    )  # holidays, 调休 and the county's overrides for every deadline
     walkthrough = (settings.home / WALKTHROUGH_FILE).absolute()
     walkthrough.unlink(missing_ok=True)  # every demo starts from scratch
     run(_demo(settings, f"sqlite+aiosqlite:///{walkthrough}", as_json_output=as_json_output))

@@ -41,7 +41,9 @@ def run_command(
     需要先设置 WHISTLE_DINGTALK_CLIENT_ID 和 WHISTLE_DINGTALK_CLIENT_SECRET，导入清单并训练模型。
     """
     settings = load_settings()
-    load_calendar()  # holidays, 调休 and the county's overrides for every deadline
+    load_calendar(
+        working_hours=settings.working_hours
+    )  # holidays, 调休 and the county's overrides for every deadline
     try:
         dingtalk = DingTalkSettings()
     except ValidationError as error:

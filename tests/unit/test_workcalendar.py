@@ -7,8 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 
-from bot.work_calendar import OverrideFileError, read_overrides
+from bot.settings import Settings
+from bot.work_calendar import (
+    OverrideFileError,
+    load_calendar,
+    parse_working_hours,
+    read_overrides,
+)
 from handlers import deadlines
 from handlers.workcalendar import LOCAL, WorkCalendar
 from tests.support.home import Home
@@ -117,3 +124,19 @@ def test_a_paused_clock_keeps_its_working_time_over_a_weekend(calendar: WorkCale
     assert left == int(timedelta(hours=14 + 24 + 17.5).total_seconds())
     resumed = deadlines.due_on_resume(local("2026-11-23 09:00"), left)  # Monday
     assert resumed == local("2026-11-25 16:30").astimezone(UTC)
+
+
+def test_working_hours_are_configurable_and_checked(monkeypatch: pytest.MonkeyPatch) -> None:
+    periods = parse_working_hours("09:00-12:00, 14:00-18:00")
+    chosen = load_calendar(working_hours="09:00-12:00,14:00-18:00")
+    assert chosen.periods == periods
+    assert chosen.next_working_instant(local("2026-11-23 08:40")) == local("2026-11-23 09:00")
+    assert chosen.next_working_instant(local("2026-11-23 13:00")) == local("2026-11-23 14:00")
+    assert deadlines.calendar() is chosen
+    for bad in ("8点半到12点", "12:00-08:30", "13:30-17:30,08:30-12:00", ""):
+        with pytest.raises(ValueError, match="工作时间"):
+            parse_working_hours(bad)
+    monkeypatch.setenv("WHISTLE_WORKING_HOURS", "whenever")
+    with pytest.raises(ValidationError):
+        Settings()
+    deadlines.configure(WorkCalendar())
