@@ -15,10 +15,10 @@ from models.repositories.lists import ListRepository
 async def sign(turn: Turn, view: CaseView, command: Command, role: Role) -> None:
     view = await apply_event(turn, view, CaseEvent.SIGN, role)
     who = turn.actor.name if turn.actor else ""
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.done(view, "签收"),
-        view=view,
         card=copy.working_card(view),
         card_key=routing.card_key(view, "department"),
         replaces_card=True,
@@ -118,10 +118,10 @@ async def _items_of_suggested_owner(
 
 async def resolve(turn: Turn, view: CaseView, command: Command, role: Role) -> None:
     view = await apply_event(turn, view, CaseEvent.RESOLVE, role, {"note": command.text})
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.done(view, "办结"),
-        view=view,
         card=copy.Card(
             title=f"【已办结】{copy.headline(view)}", fields=(("办理结果", command.text),)
         ),
@@ -154,10 +154,10 @@ async def grant_extension(turn: Turn, view: CaseView, command: Command, role: Ro
         view.case.resolve_due_at = deadlines.extended(view.case.resolve_due_at, days)
         await turn.session.flush()
     turn.reply(copy.done(view, f"批准延期 {days} 个工作日"), view=view)
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.extension_granted_notice(view, days),
-        view=view,
     )
 
 
@@ -167,10 +167,10 @@ async def refuse_extension(turn: Turn, view: CaseView, command: Command, role: R
         turn, view, CaseEvent.REFUSE_EXTENSION, role, {"reason": command.text}
     )
     turn.reply(copy.done(view, "驳回延期"), view=view)
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.extension_refused_notice(view, command.text),
-        view=view,
     )
 
 

@@ -123,8 +123,6 @@ async def run(turn: Turn, job: TimerJob, late: timedelta) -> None:
     if window == "response" and case.status is not CaseStatus.DISPATCHED:
         return
     lateness = copy.lateness(late) if late > timedelta(minutes=30) else ""
-    department = await routing.department_chat(turn, case.lead_department_id)
-    liaisons = await routing.liaisons(turn, case.lead_department_id)
     due = case.response_due_at if window == "response" else case.resolve_due_at
     # The card the liaison acts on, so a reminder can be answered with one press.
     card = (
@@ -134,13 +132,20 @@ async def run(turn: Turn, job: TimerJob, late: timedelta) -> None:
     )
     if job.kind == REMIND and due is not None:
         text = copy.reminder(view, window or "resolve", due - turn.now) + lateness
-        turn.send(department, text, view=view, card=card, mentions=liaisons)
+        await routing.tell_department(turn, view, text, card=card, mention=True)
     elif job.kind == OVERDUE and due is not None:
         text = copy.overdue(view, window or "resolve", turn.now - due) + lateness
         heads = await turn.organisation.holders(
             Role.DEPARTMENT_HEAD, department_id=case.lead_department_id
         )
-        turn.send(department, text, view=view, card=card, mentions=tuple(heads) or liaisons)
+        # The department's heads are @-ed when it has any on record, else its liaisons.
+        turn.send(
+            await routing.department_chat(turn, case.lead_department_id),
+            text,
+            view=view,
+            card=card,
+            mentions=tuple(heads) or await routing.liaisons(turn, case.lead_department_id),
+        )
         turn.send(
             await routing.dispatch_chat(turn),
             text,

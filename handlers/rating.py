@@ -29,7 +29,7 @@ async def rate(turn: Turn, view: CaseView, command: Command, role: Role) -> None
         turn, view, CaseEvent.RATE, role, {"value": value.value, "comment": command.text}
     )
     notice = copy.rated_notice(view, value, command.text)
-    turn.send(await routing.department_chat(turn, view.case.lead_department_id), notice, view=view)
+    await routing.tell_department(turn, view, notice)
     await routing.tell_township_and_reporter(turn, view, notice)
 
 
@@ -48,12 +48,12 @@ async def _reopen(turn: Turn, view: CaseView, role: Role, why: str, comment: str
     view.case.reopen_count += 1
     view = await apply_event(turn, view, CaseEvent.REOPEN, role, {"why": why, "comment": comment})
     notice = copy.reopened_notice(view, why + (f"（{comment}）" if comment else ""))
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         notice,
-        view=view,
         card=copy.working_card(view),
-        mentions=await routing.liaisons(turn, view.case.lead_department_id),
+        mention=True,
         card_key=routing.card_key(view, "department"),
     )
     await routing.tell_township_and_reporter(turn, view, notice)
@@ -89,9 +89,9 @@ async def _store(
 async def supply_info(turn: Turn, view: CaseView, command: Command, role: Role) -> None:
     view = await apply_event(turn, view, CaseEvent.SUPPLY_INFO, role, {"info": command.text})
     turn.reply(copy.done(view, "补充信息"), view=view)
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.info_supplied_notice(view, command.text),
-        view=view,
-        mentions=await routing.liaisons(turn, view.case.lead_department_id),
+        mention=True,
     )

@@ -184,12 +184,12 @@ async def rule_keep(turn: Turn, view: CaseView, command: Command, role: Role) ->
     """The dispatcher rules the department keeps it: the return counts against it."""
     view = await apply_event(turn, view, CaseEvent.RULE_KEEP, role, {"return_charged": True})
     turn.reply(copy.done(view, "维持原派"), view=view)
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.ruled_keep_notice(view),
-        view=view,
         card=copy.whistle_card(view, note=copy.ruled_keep_notice(view)),
-        mentions=await routing.liaisons(turn, view.case.lead_department_id),
+        mention=True,
         card_key=routing.card_key(view, "department"),
     )
 
@@ -206,10 +206,10 @@ async def arbitrate(turn: Turn, view: CaseView, command: Command, role: Role) ->
         card=copy.arbitration_card(view, reason=command.text),
         card_key=routing.card_key(view, "dispatch"),
     )
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.arbitration_notice(view, command.text),
-        view=view,
     )
     await routing.tell_township_and_reporter(
         turn, view, copy.arbitration_notice(view, command.text)
@@ -220,9 +220,9 @@ async def urge(turn: Turn, view: CaseView, command: Command, role: Role) -> None
     """The dispatch centre chases the department (催办); the case stays where it is."""
     view = await apply_event(turn, view, CaseEvent.URGE, role, {"note": command.text})
     turn.reply(copy.done(view, "催办"), view=view)
-    turn.send(
-        await routing.department_chat(turn, view.case.lead_department_id),
+    await routing.tell_department(
+        turn,
+        view,
         copy.urge_notice(view, command.text),
-        view=view,
-        mentions=await routing.liaisons(turn, view.case.lead_department_id),
+        mention=True,
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers import copy
 from handlers.case_view import CaseView
+from handlers.messages import Card
 from handlers.turn import Turn
 from models.lifecycle import Role
 from models.organisation import ConversationPurpose
@@ -48,6 +49,29 @@ async def liaisons(turn: Turn, department_id: int | None) -> tuple[str, ...]:
     return tuple(await turn.organisation.holders(Role.LIAISON, department_id=department_id))
 
 
+async def tell_department(
+    turn: Turn,
+    view: CaseView,
+    text: str,
+    *,
+    card: Card | None = None,
+    mention: bool = False,
+    card_key: str | None = None,
+    replaces_card: bool = False,
+) -> None:
+    """A message to the case's lead department's group, @-ing its liaisons when `mention`."""
+    department_id = view.case.lead_department_id
+    turn.send(
+        await department_chat(turn, department_id),
+        text,
+        view=view,
+        card=card,
+        mentions=await liaisons(turn, department_id) if mention else (),
+        card_key=card_key,
+        replaces_card=replaces_card,
+    )
+
+
 async def tell_township_and_reporter(turn: Turn, view: CaseView, text: str) -> None:
     """The same news to the township group and, if different, the reporter's group."""
     township = await township_chat(turn, view)
@@ -59,13 +83,12 @@ async def tell_township_and_reporter(turn: Turn, view: CaseView, text: str) -> N
 async def whistle(turn: Turn, view: CaseView) -> None:
     """The case has just been given to its lead department: the whistle card with the liaisons
     @-mentioned, a notice to each cooperating department, and the news to the township."""
-    department = await department_chat(turn, view.case.lead_department_id)
-    turn.send(
-        department,
+    await tell_department(
+        turn,
+        view,
         f"请{view.lead_department}签收报到。",
-        view=view,
         card=copy.whistle_card(view),
-        mentions=await liaisons(turn, view.case.lead_department_id),
+        mention=True,
         card_key=card_key(view, "department"),
     )
     for department_id in view.case.cooperating_department_ids:
