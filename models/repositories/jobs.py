@@ -14,10 +14,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.jobs import JobStatus, TimerJob
+from models.repositories.inserts import insert_unless_present
 
 
 class JobRepository:
@@ -44,15 +44,8 @@ class JobRepository:
             "attempts": 0,
             "created_at": due_at,
         }
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(TimerJob)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["dedupe_key"])
-            .returning(TimerJob.id)
-        )
-        return (await self.session.execute(statement)).scalar() is not None
+        added = await insert_unless_present(self.session, TimerJob, values, unique=["dedupe_key"])
+        return added is not None
 
     async def revive(self, dedupe_key: str) -> None:
         """A cancelled timer planned again unchanged: pending once more (never a done one)."""

@@ -7,11 +7,11 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import and_, func, or_, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from models.messaging import InboxMessage, InboxStatus, OutboxMessage, OutboxStatus
+from models.repositories.inserts import insert_unless_present
 
 
 class InboxRepository:
@@ -41,15 +41,9 @@ class InboxRepository:
             "attempts": 0,
             "received_at": received_at,
         }
-        dialect = self.session.get_bind().dialect.name
-        insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-        statement = (
-            insert(InboxMessage)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["channel", "platform_message_id"])
-            .returning(InboxMessage.id)
+        return await insert_unless_present(
+            self.session, InboxMessage, values, unique=["channel", "platform_message_id"]
         )
-        return (await self.session.execute(statement)).scalar_one_or_none()
 
     async def get(self, inbox_id: int) -> InboxMessage | None:
         return await self.session.get(InboxMessage, inbox_id)
@@ -173,49 +167,38 @@ class OutboxRepository:
         return rows
 
     async def retry_later(self, row_id: int, at: datetime, error: str) -> None:
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id)
-            .values(
-                status=OutboxStatus.PENDING,
-                next_attempt_at=at,
-                lease_until=None,
-                attempts=OutboxMessage.attempts + 1,
-                last_error=error[:2000],
-            )
+        await self._settle(
+            row_id,
+            OutboxStatus.PENDING,
+            next_attempt_at=at,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=error[:2000],
         )
 
     async def defer(self, row_id: int, at: datetime) -> None:
         """Not tried, only postponed (rate limit, an earlier message of the chat waits)."""
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id)
-            .values(status=OutboxStatus.PENDING, next_attempt_at=at, lease_until=None)
-        )
+        await self._settle(row_id, OutboxStatus.PENDING, next_attempt_at=at)
 
     async def supersede(self, row_id: int, by_id: int, at: datetime) -> None:
         """A card edit made pointless by a later edit of the same card: done, not sent."""
-        await self.session.execute(
-            update(OutboxMessage)
-            .where(OutboxMessage.id == row_id)
-            .values(
-                status=OutboxStatus.SENT,
-                sent_at=at,
-                lease_until=None,
-                last_error=f"merged into outbox {by_id}",
-            )
+        await self._settle(
+            row_id, OutboxStatus.SENT, sent_at=at, last_error=f"merged into outbox {by_id}"
         )
 
     async def give_up(self, row_id: int, error: str) -> None:
+        await self._settle(
+            row_id,
+            OutboxStatus.DEAD,
+            attempts=OutboxMessage.attempts + 1,
+            last_error=error[:2000],
+        )
+
+    async def _settle(self, row_id: int, status: OutboxStatus, **values: Any) -> None:
+        """The outcome of a claimed row: its new status, and its lease released."""
         await self.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == row_id)
-            .values(
-                status=OutboxStatus.DEAD,
-                lease_until=None,
-                attempts=OutboxMessage.attempts + 1,
-                last_error=error[:2000],
-            )
+            .values(status=status, lease_until=None, **values)
         )
 
     async def depth(self) -> int:
