@@ -321,6 +321,12 @@ class FakeDingTalk:
         token = request.headers.get("x-acs-dingtalk-access-token", "")
         return token == f"fake-token-{self.tokens_issued}" and self.tokens_issued > 0
 
+    def _refusal(self, request: web.Request, *, token: bool = True) -> web.Response | None:
+        """What DingTalk would answer instead of doing the call: no token, or a set fault."""
+        if token and not self._authorised(request):
+            return web.json_response({"code": "InvalidAuthentication"}, status=401)
+        return self._fault()
+
     def _fault(self) -> web.Response | None:
         if self.knobs.fail_sends > 0:
             self.knobs.fail_sends -= 1
@@ -333,39 +339,33 @@ class FakeDingTalk:
         return None
 
     async def _session_send(self, request: web.Request) -> web.Response:
-        fault = self._fault()
-        if fault is not None:
-            return fault
+        refused = self._refusal(request, token=False)
+        if refused is not None:
+            return refused
         body = await request.json()
         self.sent.append(Sent("session", request.query.get("session"), body))
         return web.json_response({"errcode": 0, "errmsg": "ok"})
 
     async def _group_send(self, request: web.Request) -> web.Response:
-        if not self._authorised(request):
-            return web.json_response({"code": "InvalidAuthentication"}, status=401)
-        fault = self._fault()
-        if fault is not None:
-            return fault
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         body = await request.json()
         self.sent.append(Sent("group", body.get("openConversationId"), body))
         return web.json_response({"processQueryKey": uuid4().hex})
 
     async def _single_send(self, request: web.Request) -> web.Response:
-        if not self._authorised(request):
-            return web.json_response({"code": "InvalidAuthentication"}, status=401)
-        fault = self._fault()
-        if fault is not None:
-            return fault
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         body = await request.json()
         self.sent.append(Sent("single", ",".join(body.get("userIds", [])), body))
         return web.json_response({"processQueryKey": uuid4().hex, "flowControlledStaffIdList": []})
 
     async def _card_create(self, request: web.Request) -> web.Response:
-        if not self._authorised(request):
-            return web.json_response({"code": "InvalidAuthentication"}, status=401)
-        fault = self._fault()
-        if fault is not None:
-            return fault
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         body = await request.json()
         track = body.get("outTrackId", "")
         self.cards[track] = dict((body.get("cardData") or {}).get("cardParamMap") or {})
@@ -385,11 +385,9 @@ class FakeDingTalk:
         )
 
     async def _card_update(self, request: web.Request) -> web.Response:
-        if not self._authorised(request):
-            return web.json_response({"code": "InvalidAuthentication"}, status=401)
-        fault = self._fault()
-        if fault is not None:
-            return fault
+        refused = self._refusal(request)
+        if refused is not None:
+            return refused
         body = await request.json()
         track = body.get("outTrackId", "")
         if track not in self.cards:
