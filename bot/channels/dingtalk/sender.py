@@ -1,22 +1,27 @@
 """Delivering the DingTalk outbox: in order per conversation, rate-limited, retried, never lost.
 
-Each pass claims due rows with a lease (a crashed sender's rows come back when it expires),
-sends them oldest first and records each outcome in its own transaction. A conversation whose
-message failed or hit its rate limit is held for the rest of the pass, so its later messages
-never overtake it.
+Each pass claims due rows with a lease (a crashed sender's rows come back when it expires) and
+serves the chats side by side, each chat's messages oldest first; a chat's outcomes are recorded
+in one transaction when its turn in the pass ends. A chat whose message failed or hit its rate
+limit is held for the rest of the pass, so its later messages never overtake it. Delivery is at
+least once: a crash between a send and its recorded outcome sends that message again after the
+lease.
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections import defaultdict, deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from bot.channels.dingtalk import render
-from bot.channels.dingtalk.client import DeliveryError, DingTalkClient
+from bot.channels.dingtalk.client import CardSpace, DeliveryError, DingTalkClient
 from bot.channels.dingtalk.config import DingTalkSettings
 from bot.channels.dingtalk.gate import RouteBook
 from bot.channels.dingtalk.inbound import CHANNEL
@@ -75,53 +80,96 @@ class DingTalkSender:
         self.failed = 0
 
     async def send_due(self, limit: int = 50) -> int:
-        """One pass over the due rows; the number delivered."""
+        """One pass over the due rows; the number delivered.
+
+        Chats are served side by side (a slow or throttled chat delays no other), each chat's
+        messages strictly in order.
+        """
         async with self.sessions.begin() as session:
             rows = await OutboxRepository(session).claim(
                 CHANNEL, self.clock(), lease=LEASE, limit=limit
             )
-            plans = [(row.id, row.attempts, row.conversation_id) for row in rows]
-            messages = {row.id: outgoing_from_payload(row.payload) for row in rows}
-        held: dict[str | None, datetime] = {}
+            claimed = [
+                _Claimed(
+                    row.id, row.attempts, row.conversation_id, outgoing_from_payload(row.payload)
+                )
+                for row in rows
+            ]
+            organisation = OrganisationRepository(session)
+            conversations = {c.conversation for c in claimed if c.conversation}
+            mentioned = {person for c in claimed for person in c.message.mentions}
+            addresses = _Addresses(
+                await organisation.platform_conversation_ids(conversations, CHANNEL),
+                await organisation.private_recipients(conversations, CHANNEL),
+                await organisation.platform_user_ids(mentioned, CHANNEL),
+                await organisation.people_names(list(mentioned)),
+            )
+        superseded = self._superseded(claimed)
+        chains: dict[str | None, list[_Claimed]] = defaultdict(list)
+        for row in claimed:
+            chains[row.conversation].append(row)
+        results = await asyncio.gather(
+            *(self._send_chain(chain, superseded, addresses) for chain in chains.values()),
+            return_exceptions=True,
+        )
         delivered = 0
-        superseded = self._superseded(plans, messages)
-        for row_id, attempts, conversation in plans:
-            now = self.clock()
-            if row_id in superseded:
-                await self._outcome(lambda o, i=row_id, t=now: o.supersede(i, superseded[i], t))
-                continue
-            if conversation in held:
-                await self._outcome(lambda o, i=row_id, c=conversation: o.defer(i, held[c]))
-                continue
-            slot = self.limiter.next_slot(conversation or "", now)
-            if slot is not None:
-                held[conversation] = slot
-                await self._outcome(lambda o, i=row_id, s=slot: o.defer(i, s))
-                continue
-            try:
-                await self._send(messages[row_id], now)
-            except DeliveryError as error:
-                self.failed += 1
-                retry_at = now + backoff(attempts + 1, throttled=error.throttled)
-                held[conversation] = retry_at
-                if error.retryable and attempts + 1 < MAX_ATTEMPTS:
-                    log.warning("outbox %s: %s; retry at %s", row_id, error, retry_at)
-                    await self._outcome(
-                        lambda o, i=row_id, a=retry_at, e=str(error): o.retry_later(i, a, e)
-                    )
-                else:
-                    log.error("outbox %s given up: %s", row_id, error)
-                    await self._outcome(lambda o, i=row_id, e=str(error): o.give_up(i, e))
-                continue
-            self.limiter.record(conversation or "", now)
-            await self._outcome(lambda o, i=row_id, t=now: o.mark_sent([i], t))
-            delivered += 1
+        for result in results:
+            if isinstance(result, BaseException):
+                log.error("outbox chain failed; its rows retry after their lease", exc_info=result)
+            else:
+                delivered += result
         self.sent += delivered
         return delivered
 
-    def _superseded(
-        self, plans: list[tuple[int, int, str | None]], messages: dict[int, Outgoing]
-    ) -> dict[int, int]:
+    async def _send_chain(
+        self, chain: list[_Claimed], superseded: dict[int, int], addresses: _Addresses
+    ) -> int:
+        """One chat's claimed messages in order; their outcomes recorded together at the end.
+
+        Once a message has to wait (rate limit, a failure to retry), the rest of the chat waits
+        behind it, so a chat never sees its messages out of order.
+        """
+        outcomes: list[Outcome] = []
+        sent: list[int] = []
+        held_until: datetime | None = None
+        try:
+            for row in chain:
+                now = self.clock()
+                conversation = row.conversation or ""
+                if row.row_id in superseded:
+                    outcomes.append(partial(_supersede, row.row_id, superseded[row.row_id], now))
+                    continue
+                if held_until is None:
+                    held_until = self.limiter.next_slot(conversation, now)
+                if held_until is not None:
+                    outcomes.append(partial(_defer, row.row_id, held_until))
+                    continue
+                try:
+                    await self._send(row.message, addresses, now)
+                except DeliveryError as error:
+                    self.failed += 1
+                    held_until = now + backoff(row.attempts + 1, throttled=error.throttled)
+                    outcomes.append(self._failure(row, error, held_until))
+                    continue
+                self.limiter.record(conversation, now)
+                sent.append(row.row_id)
+        finally:
+            if sent:
+                outcomes.append(partial(_mark_sent, sent, self.clock()))
+            async with self.sessions.begin() as session:
+                outbox = OutboxRepository(session)
+                for outcome in outcomes:
+                    await outcome(outbox)
+        return len(sent)
+
+    def _failure(self, row: _Claimed, error: DeliveryError, retry_at: datetime) -> Outcome:
+        if error.retryable and row.attempts + 1 < MAX_ATTEMPTS:
+            log.warning("outbox %s: %s; retry at %s", row.row_id, error, retry_at)
+            return partial(_retry_later, row.row_id, retry_at, str(error))
+        log.error("outbox %s given up: %s", row.row_id, error)
+        return partial(_give_up, row.row_id, str(error))
+
+    def _superseded(self, claimed: list[_Claimed]) -> dict[int, int]:
         """Card edits a later edit of the same card replaces, mapped to that later row.
 
         When a chat is rate-limited its updates queue up; with card templates only the newest
@@ -132,45 +180,87 @@ class DingTalkSender:
             return {}
         latest: dict[tuple[str | None, str], int] = {}
         superseded: dict[int, int] = {}
-        for row_id, _attempts, conversation in reversed(plans):
-            message = messages[row_id]
+        for row in reversed(claimed):
+            message = row.message
             if not (message.replaces_card and message.card_key and message.card):
                 continue
-            key = (conversation, message.card_key)
+            key = (row.conversation, message.card_key)
             if key in latest:
-                superseded[row_id] = latest[key]
+                superseded[row.row_id] = latest[key]
             else:
-                latest[key] = row_id
+                latest[key] = row.row_id
         return superseded
 
-    async def _outcome(self, action: Callable[[OutboxRepository], Awaitable[None]]) -> None:
-        async with self.sessions.begin() as session:
-            await action(OutboxRepository(session))
-
-    async def _send(self, message: Outgoing, now: datetime) -> None:
-        async with self.sessions() as session:
-            organisation = OrganisationRepository(session)
-            target = await organisation.platform_conversation_id(message.conversation, CHANNEL)
-            mentions = [
-                user
-                for person in message.mentions
-                if (user := await organisation.platform_user_id(person, CHANNEL))
-            ]
+    async def _send(self, message: Outgoing, addresses: _Addresses, now: datetime) -> None:
+        target = addresses.conversations.get(message.conversation)
         if target is None:
             msg = f"conversation {message.conversation} has no DingTalk binding"
             raise DeliveryError(msg, retryable=False)
+        private_user = addresses.private.get(message.conversation)
+        mentions = [addresses.users[p] for p in message.mentions if p in addresses.users]
         template = self.settings.card_template_id
         if message.card is not None and template and message.card_key:
             params = render.card_params(message)
             if message.replaces_card:
                 await self.client.update_card(message.card_key, params)
-            else:
-                at_users = {user: user for user in mentions}
-                await self.client.create_card(message.card_key, template, params, target, at_users)
+                return
+            space = (
+                CardSpace.for_user(private_user) if private_user else CardSpace.for_group(target)
+            )
+            at_users = {
+                addresses.users[p]: addresses.names.get(p, addresses.users[p])
+                for p in message.mentions
+                if p in addresses.users
+            }
+            await self.client.create_card(message.card_key, template, params, space, at_users)
             return
         webhook = self.routes.webhook(target, now)
         if webhook is not None:
             await self.client.send_by_session(webhook, render.session_body(message, mentions))
             return
         msg_key, params = render.openapi_params(message, mentions)
-        await self.client.send_group(target, msg_key, params)
+        if private_user:
+            await self.client.send_single([private_user], msg_key, params)
+        else:
+            await self.client.send_group(target, msg_key, params)
+
+
+@dataclass(frozen=True, slots=True)
+class _Claimed:
+    row_id: int
+    attempts: int
+    conversation: str | None
+    message: Outgoing
+
+
+@dataclass(frozen=True, slots=True)
+class _Addresses:
+    """DingTalk ids of the pass's conversations and @-mentioned people, looked up once."""
+
+    conversations: dict[str, str]  # our conversation id → DingTalk conversation id
+    private: dict[str, str]  # our private chat id → its person's DingTalk user id
+    users: dict[str, str]  # person id → DingTalk user id
+    names: dict[str, str]  # person id → name (a card's @-mention shows it)
+
+
+Outcome = Callable[[OutboxRepository], Awaitable[None]]
+
+
+async def _supersede(row_id: int, by_id: int, at: datetime, outbox: OutboxRepository) -> None:
+    await outbox.supersede(row_id, by_id, at)
+
+
+async def _defer(row_id: int, until: datetime, outbox: OutboxRepository) -> None:
+    await outbox.defer(row_id, until)
+
+
+async def _retry_later(row_id: int, at: datetime, error: str, outbox: OutboxRepository) -> None:
+    await outbox.retry_later(row_id, at, error)
+
+
+async def _give_up(row_id: int, error: str, outbox: OutboxRepository) -> None:
+    await outbox.give_up(row_id, error)
+
+
+async def _mark_sent(row_ids: list[int], at: datetime, outbox: OutboxRepository) -> None:
+    await outbox.mark_sent(row_ids, at)
