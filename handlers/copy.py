@@ -512,6 +512,11 @@ def verify_card(view: CaseView, note: str) -> Card:
     )
 
 
+def answered_card(view: CaseView, tag: str, answer: str) -> Card:
+    """What a rating or 核查 card turns into once answered: the answer, no buttons left."""
+    return Card(title=f"【{tag}】{headline(view)}", fields=((tag, answer),))
+
+
 def resolved_notice(view: CaseView, note: str) -> str:
     return (
         f"【已办结】{view.number} {view.lead_department}已办结：“{note}”，"

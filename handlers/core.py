@@ -157,6 +157,14 @@ class ConversationCore:
             else None
         )
         actor = await org.person_by_platform_user(event.channel, user)
+        if (
+            conversation is None
+            and actor is not None
+            and isinstance(event, IncomingMessage)
+            and event.direct
+        ):
+            # A 1:1 chat is answered in that chat, never in the person's group.
+            conversation = await org.private_conversation(actor, event.channel, event.conversation)
         if conversation is None and actor is not None and actor.home_conversation_id:
             conversation = await org.conversation(actor.home_conversation_id)
         organisation_turn.actor = actor

@@ -169,4 +169,7 @@ async def run(turn: Turn, job: TimerJob, late: timedelta) -> None:
         turn.send(township, copy.rating_reminder(view), view=view)
     elif job.kind == RATING_CLOSE and case.status is CaseStatus.RESOLVED:
         closed = await transitions.apply_event(turn, view, CaseEvent.RATING_TIMEOUT, Role.SYSTEM)
-        await routing.tell_township_and_reporter(turn, closed, copy.closed_unrated(closed))
+        answered = copy.answered_card(closed, "已结案", "逾期未评价")
+        await routing.tell_township_and_reporter(
+            turn, closed, copy.closed_unrated(closed), answered=answered
+        )

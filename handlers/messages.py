@@ -41,6 +41,8 @@ class IncomingMessage:
     voice_transcript: str | None = None  # the platform's speech recognition, when it was voice
     mentions_bot: bool = True
     sender_name: str | None = None
+    # A 1:1 chat with the bot, not a group: its answers must stay in that chat.
+    direct: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,7 +30,8 @@ async def rate(turn: Turn, view: CaseView, command: Command, role: Role) -> None
     )
     notice = copy.rated_notice(view, value, command.text)
     await routing.tell_department(turn, view, notice)
-    await routing.tell_township_and_reporter(turn, view, notice)
+    answered = copy.answered_card(view, "已评价", copy.RATING_LABELS[value])
+    await routing.tell_township_and_reporter(turn, view, notice, answered=answered)
 
 
 async def verify(turn: Turn, view: CaseView, command: Command, role: Role) -> None:
@@ -40,7 +41,14 @@ async def verify(turn: Turn, view: CaseView, command: Command, role: Role) -> No
         await _reopen(turn, view, role, "报告人核查未解决", command.text)
         return
     view = await apply_event(turn, view, CaseEvent.VERIFY, role, {"fixed": True})
-    turn.reply(copy.done(view, "核查"), view=view)
+    turn.send(
+        routing.reporter_chat(view),
+        copy.done(view, "核查"),
+        view=view,
+        card=copy.answered_card(view, "已核查", copy.RATING_LABELS[value]),
+        card_key=routing.card_key(view, "verify"),
+        replaces_card=True,
+    )
     turn.send(await routing.township_chat(turn, view), copy.verified_notice(view), view=view)
 
 
@@ -56,7 +64,8 @@ async def _reopen(turn: Turn, view: CaseView, role: Role, why: str, comment: str
         mention=True,
         card_key=routing.card_key(view, "department"),
     )
-    await routing.tell_township_and_reporter(turn, view, notice)
+    answered = copy.answered_card(view, "已重新交办", why)
+    await routing.tell_township_and_reporter(turn, view, notice, answered=answered)
 
 
 async def _store(

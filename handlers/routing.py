@@ -72,12 +72,27 @@ async def tell_department(
     )
 
 
-async def tell_township_and_reporter(turn: Turn, view: CaseView, text: str) -> None:
-    """The same news to the township group and, if different, the reporter's group."""
+async def tell_township_and_reporter(
+    turn: Turn, view: CaseView, text: str, *, answered: Card | None = None
+) -> None:
+    """The same news to the township group and, if different, the reporter's group.
+
+    `answered` (after a rating or 核查 of a resolved case) replaces the township's rating card
+    and the reporter's 核查 card, so no button is left on a question already answered.
+    """
     township = await township_chat(turn, view)
-    targets = dict.fromkeys(c for c in (township, reporter_chat(view)) if c)
-    for conversation in targets:
-        turn.send(conversation, text, view=view)
+    reporter = reporter_chat(view)
+    for conversation, purpose in ((township, "rating"), (reporter, "verify")):
+        if conversation is None or (purpose == "verify" and conversation == township):
+            continue
+        turn.send(
+            conversation,
+            text,
+            view=view,
+            card=answered,
+            card_key=card_key(view, purpose) if answered else None,
+            replaces_card=answered is not None,
+        )
 
 
 async def whistle(turn: Turn, view: CaseView) -> None:

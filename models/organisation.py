@@ -124,6 +124,9 @@ class Conversation(Base):
     township_id: Mapped[int | None] = mapped_column(ForeignKey("townships.id"))
     village_id: Mapped[int | None] = mapped_column(ForeignKey("villages.id"))
     department_id: Mapped[int | None] = mapped_column(ForeignKey("departments.id"))
+    # The person of a private (1:1) chat: without a live sessionWebhook the bot reaches them
+    # by user id. (people.home_conversation_id points the other way, hence use_alter.)
+    person_id: Mapped[str | None] = mapped_column(ForeignKey("people.id", use_alter=True))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 

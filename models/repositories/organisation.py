@@ -7,6 +7,7 @@ nothing is written (the caller owns the transaction).
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 
 from sqlalchemy import delete, func, or_, select
@@ -321,23 +322,69 @@ class OrganisationRepository:
         )
         return (await self.session.scalars(statement)).first()
 
+    async def private_conversation(
+        self, person: PersonView, channel: str, platform_id: str
+    ) -> Conversation:
+        """The person's 1:1 chat with the bot, created the first time they write to it there,
+        and bound to the platform's id for that chat."""
+        conversation_id = f"dm-{person.id}"
+        conversation = await self.session.get(Conversation, conversation_id)
+        if conversation is None:
+            conversation = Conversation(
+                id=conversation_id,
+                title=f"{person.name}（单聊）",
+                purpose=ConversationPurpose.PRIVATE,
+                person_id=person.id,
+            )
+            self.session.add(conversation)
+            await self.session.flush()
+        await self.bind_conversation(conversation_id, channel, platform_id)
+        return conversation
+
+    async def private_recipients(
+        self, conversation_ids: Collection[str], channel: str
+    ) -> dict[str, str]:
+        """Private chat id → its person's user id on `channel` (to write without a webhook)."""
+        if not conversation_ids:
+            return {}
+        rows = await self.session.execute(
+            select(Conversation.id, PersonIdentity.platform_user_id)
+            .join(PersonIdentity, PersonIdentity.person_id == Conversation.person_id)
+            .where(
+                Conversation.id.in_(list(conversation_ids)),
+                Conversation.purpose == ConversationPurpose.PRIVATE,
+                PersonIdentity.channel == channel,
+            )
+        )
+        return dict(rows.all())
+
     async def conversation(self, conversation_id: str) -> Conversation | None:
         return await self.session.get(Conversation, conversation_id)
 
-    async def platform_conversation_id(self, conversation_id: str, channel: str) -> str | None:
-        return await self.session.scalar(
-            select(ConversationBinding.platform_id).where(
-                ConversationBinding.conversation_id == conversation_id,
+    async def platform_conversation_ids(
+        self, conversation_ids: Collection[str], channel: str
+    ) -> dict[str, str]:
+        """Our conversation id → its id on `channel`, for those that are bound there."""
+        if not conversation_ids:
+            return {}
+        rows = await self.session.execute(
+            select(ConversationBinding.conversation_id, ConversationBinding.platform_id).where(
+                ConversationBinding.conversation_id.in_(list(conversation_ids)),
                 ConversationBinding.channel == channel,
             )
         )
+        return dict(rows.all())
 
-    async def platform_user_id(self, person_id: str, channel: str) -> str | None:
-        return await self.session.scalar(
-            select(PersonIdentity.platform_user_id).where(
-                PersonIdentity.person_id == person_id, PersonIdentity.channel == channel
+    async def platform_user_ids(self, person_ids: Collection[str], channel: str) -> dict[str, str]:
+        """Our person id → the person's user id on `channel`, for those who have one."""
+        if not person_ids:
+            return {}
+        rows = await self.session.execute(
+            select(PersonIdentity.person_id, PersonIdentity.platform_user_id).where(
+                PersonIdentity.person_id.in_(list(person_ids)), PersonIdentity.channel == channel
             )
         )
+        return dict(rows.all())
 
     async def first_conversation(
         self,

@@ -52,7 +52,7 @@ async def test_cards_are_created_with_stream_callbacks_and_edited_in_place(
     assert body["callbackType"] == "STREAM"
     assert body["outTrackId"] == "case-1-township"
     assert body["openSpaceId"] == "dtv1.card//IM_GROUP.cid-tg-T01"
-    assert body["imGroupOpenDeliverModel"]["atUserIds"] == {"ts1": "ts1"}
+    assert body["imGroupOpenDeliverModel"]["atUserIds"] == {"ts1": "王芳"}  # {userId: nick}
     params = body["cardData"]["cardParamMap"]
     assert all(isinstance(value, str) for value in params.values())
     assert json.loads(params["buttons"])[0] == {"label": "确认吹哨", "action": "确认 0001"}
@@ -92,6 +92,32 @@ async def test_a_rate_limited_chat_gets_only_the_newest_state_of_a_card(
     assert len(updates) == 1  # 签收's edit was merged into 办结's
     assert fake.cards["case-1-department"]["status"] == "已办结待评价"
     assert any("已反馈进展" in s.text for s in fake.sent_to("cid-dg-DEPT05"))  # text is kept
+
+
+async def test_an_answered_rating_card_keeps_no_buttons(
+    card_bot: tuple[RunningBot, MovableClock],
+) -> None:
+    bot, _clock = card_bot
+    fake = bot.fake
+    await say(bot, "gw1", "vg-dongguan", REPORT)
+    await bot.settle()
+    await say(bot, "ts1", "tg-T01", "确认 0001")
+    await say(bot, "li-DEPT05", "dg-DEPT05", "签收 0001")
+    await say(bot, "li-DEPT05", "dg-DEPT05", "办结 0001 已清理")
+    await bot.settle()
+    rating, verify = fake.cards["case-1-rating"], fake.cards["case-1-verify"]
+    assert json.loads(rating["buttons"]) and json.loads(verify["buttons"])
+    click = fake.card_callback_payload(
+        "case-1-rating", "评价 0001 满意", user="ts1", conversation="cid-tg-T01"
+    )
+    await fake.call(fake.push_card_callback(click))
+    await bot.settle()
+    assert (await bot.case(1)).status is CaseStatus.CLOSED
+    for key in ("case-1-rating", "case-1-verify"):  # the reporter's 核查 is moot too
+        card = fake.cards[key]
+        assert json.loads(card["buttons"]) == []
+        assert card["status"] == "已结案"
+        assert ["已评价", "满意"] in json.loads(card["fields"])
 
 
 def _track(sent: object) -> str:

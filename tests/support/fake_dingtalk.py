@@ -370,7 +370,9 @@ class FakeDingTalk:
         track = body.get("outTrackId", "")
         self.cards[track] = dict((body.get("cardData") or {}).get("cardParamMap") or {})
         space = str(body.get("openSpaceId", ""))
-        conversation = space.rsplit(".", 1)[-1] if "IM_GROUP." in space else None
+        # A group card is filed under the group's id, a 1:1 card under `robot:<userId>`.
+        target = space.rsplit(".", 1)[-1]
+        conversation = target if "IM_GROUP." in space else f"robot:{target}"
         self.sent.append(Sent("card_create", conversation, body))
         return web.json_response(
             {

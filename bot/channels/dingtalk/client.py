@@ -11,6 +11,7 @@ import asyncio
 import json
 import logging
 import time
+from dataclasses import dataclass
 from typing import Any
 
 import aiohttp
@@ -36,6 +37,22 @@ class DeliveryError(Exception):
         super().__init__(message)
         self.retryable = retryable
         self.throttled = throttled
+
+
+@dataclass(frozen=True, slots=True)
+class CardSpace:
+    """Where a card goes: a group (by conversation id) or a 1:1 chat with the bot (by user id)."""
+
+    open_space_id: str
+    private: bool
+
+    @classmethod
+    def for_group(cls, open_conversation_id: str) -> CardSpace:
+        return cls(f"dtv1.card//IM_GROUP.{open_conversation_id}", private=False)
+
+    @classmethod
+    def for_user(cls, user_id: str) -> CardSpace:
+        return cls(f"dtv1.card//IM_ROBOT.{user_id}", private=True)
 
 
 class DingTalkClient:
@@ -137,26 +154,30 @@ class DingTalkClient:
         out_track_id: str,
         template_id: str,
         params: dict[str, str],
-        open_conversation_id: str,
+        space: CardSpace,
         at_users: dict[str, str],
     ) -> None:
         """Create and deliver an interactive card whose buttons call back over Stream."""
-        deliver: dict[str, Any] = {"robotCode": self.settings.effective_robot_code}
-        if at_users:
-            deliver["atUserIds"] = at_users
-        data = await self._openapi(
-            "POST",
-            CARD_CREATE_PATH,
-            {
-                "cardTemplateId": template_id,
-                "outTrackId": out_track_id,
-                "cardData": {"cardParamMap": params},
-                "callbackType": "STREAM",
-                "imGroupOpenSpaceModel": {"supportForward": True},
-                "openSpaceId": f"dtv1.card//IM_GROUP.{open_conversation_id}",
-                "imGroupOpenDeliverModel": deliver,
-            },
-        )
+        body: dict[str, Any] = {
+            "cardTemplateId": template_id,
+            "outTrackId": out_track_id,
+            "cardData": {"cardParamMap": params},
+            "callbackType": "STREAM",
+            "openSpaceId": space.open_space_id,
+        }
+        if space.private:
+            body["imRobotOpenSpaceModel"] = {"supportForward": False}
+            body["imRobotOpenDeliverModel"] = {
+                "spaceType": "IM_ROBOT",
+                "robotCode": self.settings.effective_robot_code,
+            }
+        else:
+            deliver: dict[str, Any] = {"robotCode": self.settings.effective_robot_code}
+            if at_users:
+                deliver["atUserIds"] = at_users  # {userId: nick}
+            body["imGroupOpenSpaceModel"] = {"supportForward": True}
+            body["imGroupOpenDeliverModel"] = deliver
+        data = await self._openapi("POST", CARD_CREATE_PATH, body)
         results = (data.get("result") or {}).get("deliverResults") or []
         failed = [r for r in results if not r.get("success")]
         if not results or failed:

@@ -16,6 +16,7 @@ from handlers.messages import Attachment, AttachmentKind, CardClick, IncomingMes
 
 CHANNEL = "dingtalk"
 GROUP = "2"  # conversationType: "1" is a 1:1 chat with the bot, "2" a group
+PRIVATE = "1"
 # Kept like a photo: the sender is asked for a sentence and the file joins the report.
 _MEDIA = {"video": AttachmentKind.VIDEO, "file": AttachmentKind.FILE}
 
@@ -91,6 +92,7 @@ def parse_chatbot_message(data: dict[str, Any], *, received_at: datetime) -> Par
         # Groups only deliver messages that @ the bot; a 1:1 chat is always addressed to it.
         mentions_bot=bool(data.get("isInAtList", True)) or data.get("conversationType") != GROUP,
         sender_name=_str(data.get("senderNick")) or None,
+        direct=data.get("conversationType") == PRIVATE,
     )
     return ParsedMessage(incoming, _route(data, conversation))
 
