@@ -162,10 +162,17 @@ class OrganisationRepository:
         return await self.session.scalar(select(func.count(Person.id))) or 0
 
     async def import_content(
-        self, content: OrganisationContent, *, channel: str, conversation_prefix: str = ""
+        self,
+        content: OrganisationContent,
+        *,
+        channel: str,
+        conversation_prefix: str = "",
+        bind_conversations: bool = True,
     ) -> None:
         """Upsert conversations and people, and bind them on `channel` under their own ids
         (conversations as `conversation_prefix` + id: the demo's DingTalk groups are `cid-…`).
+        Without `bind_conversations` only people are bound: a real DingTalk group's id is
+        opaque and comes from `绑定本群` in that group.
 
         A person's roles are replaced as a whole; people missing from the file are marked
         inactive (cases still point at them).
@@ -225,9 +232,10 @@ class OrganisationRepository:
         if problems:
             raise OrganisationImportError(problems)
         await self.session.flush()
-        await self._bind_conversations(
-            [c.id for c in content.conversations], channel, conversation_prefix
-        )
+        if bind_conversations:
+            await self._bind_conversations(
+                [c.id for c in content.conversations], channel, conversation_prefix
+            )
         await self._upsert_people(content, role_rows, channel)
 
     async def _bind_conversations(self, ids: list[str], channel: str, prefix: str) -> None:
