@@ -26,7 +26,7 @@ import joblib
 
 from classifier.engine import Classifier, Thresholds
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 MODEL_FILE = "model.joblib"
 META_FILE = "meta.json"
 PINNED_LIBRARIES = ("scikit-learn", "numpy", "scipy", "jieba", "rapidfuzz", "opencc")

@@ -8,10 +8,15 @@ whistle is right either way and the liaison picks the item; when it hesitates ac
 departments it abstains, and the report goes to the dispatch centre as 非标准事项 rather than
 to a department that probably does not own it: a wrong whistle costs a county a day and the
 bot its trust.
+
+The department is therefore chosen first, as the one with the most probability mass, and the
+item second, as that department's best item: three 住建局 items at 0.3 each beat one 交警
+item at 0.4. Chat that is no report wins only over every department's mass.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -84,6 +89,30 @@ class Prediction:
         }
 
 
+def label_departments(labels: Sequence[str], catalog: Catalog) -> np.ndarray:
+    """Per label, an index of its lead department (-1: not an item, e.g. not-a-report)."""
+    lead = {item.code: item.lead_department for item in catalog.items}
+    position = {name: i for i, name in enumerate(sorted(set(lead.values())))}
+    return np.array([position[lead[label]] if label in lead else -1 for label in labels])
+
+
+def department_decision(scores: np.ndarray, department_of: np.ndarray) -> tuple[int, float]:
+    """The winning label and its department's probability mass (0 when no item wins).
+
+    `department_of` gives each label's department index, -1 for labels that are no item.
+    """
+    is_item = department_of >= 0
+    if not is_item.any():
+        return int(scores.argmax()), 0.0
+    mass = np.bincount(department_of[is_item], weights=scores[is_item])
+    department = int(mass.argmax())
+    others = np.flatnonzero(~is_item)
+    if others.size and scores[others].max() > mass[department]:
+        return int(others[scores[others].argmax()]), 0.0
+    members = np.flatnonzero(department_of == department)
+    return int(members[scores[members].argmax()]), float(mass[department])
+
+
 class Classifier:
     """A trained model bound to the catalog it was trained on."""
 
@@ -103,15 +132,7 @@ class Classifier:
         self.calibration = calibration or Calibration()
         self.labels: tuple[str, ...] = tuple(pipeline.classes_)
         self._items = {item.code: item for item in catalog.items}
-        # Per label, an index of its lead department (-1: not an item, e.g. not-a-report).
-        departments = sorted({item.lead_department for item in catalog.items})
-        position = {name: i for i, name in enumerate(departments)}
-        self._department_of = np.array(
-            [
-                position[self._items[label].lead_department] if label in self._items else -1
-                for label in self.labels
-            ]
-        )
+        self._department_of = label_departments(self.labels, catalog)
 
     def with_thresholds(self, thresholds: Thresholds) -> Classifier:
         return Classifier(
@@ -143,20 +164,15 @@ class Classifier:
             return Prediction(True, (), "empty", normalized, "empty")
         scores, by_keyword = self.scores(normalized)
         method = "keyword" if by_keyword else "model"
-        ranked = self._rank(scores, top)
-        winner = int(scores.argmax())
-        confidence = self._department_confidence(scores, winner)
+        winner, mass = department_decision(scores, self._department_of)
+        ranked = self._rank(scores, top, winner)
+        confidence = self.calibration.department_confidence(mass) if mass > 0 else 0.0
         reason = self._abstain_reason(winner, confidence)
         return Prediction(reason is not None, ranked, method, normalized, reason, confidence)
 
-    def _department_confidence(self, scores: np.ndarray, winner: int) -> float:
-        department = self._department_of[winner]
-        if department < 0:
-            return 0.0
-        return float(scores[self._department_of == department].sum())
-
-    def _rank(self, scores: np.ndarray, top: int) -> tuple[RankedItem, ...]:
-        order = np.argsort(-scores)
+    def _rank(self, scores: np.ndarray, top: int, winner: int) -> tuple[RankedItem, ...]:
+        """The winning item first (when it is an item), then the rest by score."""
+        order = [winner, *(i for i in np.argsort(-scores) if i != winner)]
         ranked = []
         for index in order:
             code = self.labels[index]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+from scipy.special import softmax
 from sklearn.pipeline import Pipeline
 
 from classifier.calibration import (
@@ -23,11 +24,18 @@ from classifier.calibration import (
     MIN_EXAMPLES_TO_CALIBRATE,
     Calibration,
     assign_folds,
+    fit_confidence_map,
     fit_temperature,
     out_of_fold_decisions,
 )
 from classifier.catalog import Catalog
-from classifier.engine import NOT_A_REPORT, Classifier, Thresholds
+from classifier.engine import (
+    NOT_A_REPORT,
+    Classifier,
+    Thresholds,
+    department_decision,
+    label_departments,
+)
 from classifier.fuzzy import KeywordMatcher
 from classifier.normalize import for_classification, normalize
 from classifier.pipeline import PipelineParams, build_pipeline, decisions, fit
@@ -174,18 +182,29 @@ def train(
     step("训练模型")
     pipeline = fit(fresh(), training_set.texts, training_set.labels, training_set.weights)
     labels = list(pipeline.classes_)
-    calibration = (
-        _calibrate(catalog, training_set, fresh, labels, step) if calibrate else Calibration()
-    )
     step("建立关键词索引")
     matcher = KeywordMatcher.build(
         labels, {item.code: (item.name, *item.keywords) for item in catalog.items}
+    )
+    chosen_thresholds = thresholds or Thresholds()
+
+    def blend(texts: Sequence[str], probabilities: np.ndarray) -> np.ndarray:
+        """The engine's keyword nudge, applied to out-of-fold probabilities."""
+        cutoff, weight = chosen_thresholds.keyword_cutoff, chosen_thresholds.keyword_weight
+        keywords = np.vstack([matcher.scores(text, cutoff) for text in texts])
+        blended = probabilities + weight * keywords
+        return blended / blended.sum(axis=1, keepdims=True)
+
+    calibration = (
+        _calibrate(catalog, training_set, fresh, labels, step, blend)
+        if calibrate
+        else Calibration()
     )
     return Classifier(
         pipeline=pipeline,
         catalog=catalog,
         matcher=matcher,
-        thresholds=thresholds or Thresholds(),
+        thresholds=chosen_thresholds,
         calibration=calibration,
     )
 
@@ -196,6 +215,7 @@ def _calibrate(
     fresh: Callable[[], Pipeline],
     labels: list[str],
     step: Progress,
+    blend: Callable[[Sequence[str], np.ndarray], np.ndarray],
 ) -> Calibration:
     """Temperature from cross-validation over the reports; the list's text always trains.
 
@@ -224,6 +244,12 @@ def _calibrate(
     index = {label: i for i, label in enumerate(labels)}
     targets = np.array([index[label] for label in report_labels])
     temperature, log_loss = fit_temperature(decision, targets)
+    slope, intercept = _fit_confidence(
+        catalog,
+        labels,
+        blend([texts[i] for i in reports], softmax(decision / temperature, 1)),
+        report_labels,
+    )
     predicted = [labels[i] for i in decision.argmax(axis=1)]
     department = {item.code: item.lead_department for item in catalog.items}
     same_department = [
@@ -237,4 +263,26 @@ def _calibrate(
         cv_item_top1=round(float(np.mean(np.array(predicted) == np.array(report_labels))), 4),
         cv_department_top1=round(float(np.mean(same_department)), 4),
         cv_log_loss=round(log_loss, 4),
+        confidence_slope=slope,
+        confidence_intercept=intercept,
     )
+
+
+def _fit_confidence(
+    catalog: Catalog, labels: list[str], scores: np.ndarray, truths: Sequence[str]
+) -> tuple[float, float]:
+    """Map the winning department's out-of-fold mass to how often that department was right.
+
+    Rows where chat (not-a-report) wins are left out: they abstain whatever the mass. A chat
+    row that an item wins counts as a wrong department, as a whistle on it would be.
+    """
+    department_of = label_departments(labels, catalog)
+    department = {item.code: item.lead_department for item in catalog.items}
+    masses, right = [], []
+    for row, truth in zip(scores, truths, strict=True):
+        winner, mass = department_decision(row, department_of)
+        if mass <= 0:
+            continue
+        masses.append(mass)
+        right.append(department.get(truth) == department[labels[winner]])
+    return fit_confidence_map(np.asarray(masses), np.asarray(right))

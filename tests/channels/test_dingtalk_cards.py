@@ -106,7 +106,8 @@ async def test_an_answered_rating_card_keeps_no_buttons(
     await say(bot, "li-DEPT05", "dg-DEPT05", "办结 0001 已清理")
     await bot.settle()
     rating, verify = fake.cards["case-1-rating"], fake.cards["case-1-verify"]
-    assert json.loads(rating["buttons"]) and json.loads(verify["buttons"])
+    assert json.loads(rating["buttons"])
+    assert json.loads(verify["buttons"])
     click = fake.card_callback_payload(
         "case-1-rating", "评价 0001 满意", user="ts1", conversation="cid-tg-T01"
     )

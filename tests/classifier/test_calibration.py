@@ -6,7 +6,13 @@ import numpy as np
 import pytest
 from scipy.special import softmax
 
-from classifier.calibration import assign_folds, fit_temperature, out_of_fold_decisions
+from classifier.calibration import (
+    Calibration,
+    assign_folds,
+    fit_confidence_map,
+    fit_temperature,
+    out_of_fold_decisions,
+)
 
 
 def test_fit_temperature_recovers_the_temperature_that_generated_the_labels() -> None:
@@ -50,3 +56,21 @@ def test_out_of_fold_scores_each_row_once_with_a_model_that_never_saw_it() -> No
     # Fold 1's model trained on rows 0 and 1 only, never on "c": that column sinks.
     assert (decision[[2, 3, 4], 2] < decision[[2, 3, 4], 0] - 10).all()
     assert (decision[[0, 1], 2] == decision[[0, 1], 0]).all()
+
+
+def test_confidence_map_recovers_an_over_extreme_mass() -> None:
+    """Masses whose log-odds are twice too extreme: the fit halves them."""
+    rng = np.random.default_rng(3)
+    true_log_odds = rng.normal(size=5000) * 1.5
+    right = rng.random(5000) < 1 / (1 + np.exp(-true_log_odds))
+    mass = 1 / (1 + np.exp(-2.0 * true_log_odds))
+    slope, intercept = fit_confidence_map(mass, right)
+    assert slope == pytest.approx(0.5, rel=0.1)
+    assert abs(intercept) < 0.1
+    calibration = Calibration(confidence_slope=slope, confidence_intercept=intercept)
+    assert calibration.department_confidence(0.9) < 0.9
+    assert Calibration().department_confidence(0.9) == 0.9
+
+
+def test_confidence_map_stays_the_identity_with_too_few_outcomes() -> None:
+    assert fit_confidence_map(np.array([0.9, 0.8, 0.3]), np.array([1, 1, 0])) == (1.0, 0.0)

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from classifier.catalog import Catalog
-from classifier.engine import NOT_A_REPORT, Classifier, Thresholds
+from classifier.engine import NOT_A_REPORT, Classifier, Thresholds, department_decision
 from classifier.pipeline import PipelineParams, build_pipeline, fit, probabilities
 from classifier.tokenize import DomainTokenizer
 from classifier.training import LabelledText, assemble, train
@@ -73,8 +73,17 @@ def test_confidence_is_the_lead_departments_share(trained: Classifier) -> None:
     assert prediction.top is not None
     owner = prediction.top.lead_department
     share = sum(item.score for item in prediction.items if item.lead_department == owner)
-    assert prediction.confidence == pytest.approx(share, abs=1e-6)
-    assert prediction.confidence >= prediction.top.score
+    expected = trained.calibration.department_confidence(share)
+    assert prediction.confidence == pytest.approx(expected, abs=1e-6)
+
+
+def test_the_department_with_the_most_mass_wins_over_the_single_best_item() -> None:
+    """Two items of one department at 0.3 each beat one item of another at 0.35."""
+    scores = np.array([0.35, 0.3, 0.3, 0.05])
+    department_of = np.array([0, 1, 1, -1])
+    assert department_decision(scores, department_of) == (1, pytest.approx(0.6))
+    chat = np.array([0.2, 0.1, 0.1, 0.6])
+    assert department_decision(chat, department_of) == (3, 0.0)
 
 
 def test_calibration_sharpens_probabilities(trained: Classifier) -> None:

@@ -29,9 +29,7 @@ def test_people_are_imported_and_known_on_dingtalk_by_their_id(
     assert len(json_of(run("org", "show", "--json"))["people"]) == 40
 
 
-def test_an_organisation_needs_the_list_first(
-    whistle: WhistleFactory, migrated_url: str
-) -> None:
+def test_an_organisation_needs_the_list_first(whistle: WhistleFactory, migrated_url: str) -> None:
     run = whistle(migrated_url)
     result = run("org", "import", str(DEMO))
     assert result.exit_code != 0

@@ -93,7 +93,7 @@ async def test_merge_across_villages_is_refused(chat: ConsoleSession) -> None:
 
 async def test_abstained_report_goes_to_the_dispatcher_who_assigns(chat: ConsoleSession) -> None:
     await chat.switch("gw2")
-    delivered = await chat.say("河头村的网络信号特别差，打电话都断")
+    delivered = await chat.say("河头村有人拿偏方给娃治病收钱")
     receipt = next(d.message for d in delivered if d.message.conversation == "vg-hetou")
     assert "指挥中心" in receipt.text
     seq = int((receipt.case_number or "").rsplit("-", 1)[1])
