@@ -8,6 +8,7 @@ from handlers.case_view import load_case_view
 from handlers.commands import Command, Verb, usage_lines
 from handlers.permissions import department_ids, holds_anywhere, township_ids
 from handlers.turn import Turn
+from models.case import RatingValue
 from models.lifecycle import EVENT_LABELS, CaseEvent, CaseStatus, Role
 
 _TODO = {
@@ -47,7 +48,7 @@ async def show_case(turn: Turn, command: Command) -> None:
             label = EVENT_LABELS[CaseEvent(event.kind)]
         except ValueError:
             label = "上报" if event.kind == "report" else event.kind
-        history.append((event.at, label))
+        history.append((event.at, label + _detail(event.kind, event.payload or {})))
     # Numbers stay unmasked only in the reporter's own group.
     mask = turn.here != case.conversation_id
     turn.reply(
@@ -55,6 +56,16 @@ async def show_case(turn: Turn, command: Command) -> None:
         view=view,
         card=copy.case_card(view, mask=mask, history=history),
     )
+
+
+def _detail(kind: str, payload: dict[str, object]) -> str:
+    """What a timeline line needs besides the event's name: the grade of a rating."""
+    if kind == CaseEvent.RATE and isinstance(value := payload.get("value"), str):
+        try:
+            return f"：{copy.RATING_LABELS[RatingValue(value)]}"
+        except ValueError:
+            return ""
+    return ""
 
 
 async def my_tasks(turn: Turn) -> None:

@@ -68,6 +68,9 @@ async def test_the_acceptance_scenario_closes_the_case_with_a_rating(chat: Conso
     await chat.say(f"评价 {seq:04d} 满意")
     shown = await chat.say(f"查 {seq:04d}")
     assert shown[0].message.case_status == "已结案"
+    card = shown[0].message.card
+    assert card is not None
+    assert any(value == "评价：满意" for _at, value in card.fields)  # the grade, not just "评价"
 
     case = await case_row(chat, seq)
     assert case.status is CaseStatus.CLOSED
